@@ -1,0 +1,27 @@
+/** Form names of the documents domsim keeps in names.nsf and in the vault database. */
+export const Forms = {
+  Server: 'Server',
+  Person: 'Person',
+  Certifier: 'Certifier',
+  Certificate: 'Certificate',
+  IdVault: 'IDVault',
+  SecuritySettings: 'SecuritySettings',
+  Connection: 'Connection',
+  VaultControl: 'VaultControl',
+  VaultServer: 'VaultServer',
+} as const;
+
+/** The `CertificateType` item of documents in the Certificates view. */
+export const CertificateTypes = {
+  NotesCertifier: 'Notes Certifier',
+  VaultTrust: 'ID Vault Trust Certificate',
+  PasswordReset: 'Password Reset Authority',
+  Mfa: 'Multi-Factor Authentication Certificate',
+} as const;
+
+export type CertificateType = (typeof CertificateTypes)[keyof typeof CertificateTypes];
+
+export const NAMES_NSF = 'names.nsf';
+
+/** The note of a "Replication or Save Conflict" document carries this item, as in Domino. */
+export const CONFLICT_ITEM = '$Conflict';
