@@ -1,0 +1,32 @@
+import type { CommandSpec } from './command-registry';
+import { CommandRegistry } from './command-registry';
+
+/** Stable ids that connect a command's syntax (shared with clients) to its handler on the server. */
+export type CommandId = 'help' | 'show-idvault' | 'show-server' | 'show-tasks' | 'mfamgmt-create-trustcert';
+
+export interface DominoCommandSpec extends CommandSpec {
+  readonly id: CommandId;
+}
+
+/**
+ * The console commands every domsim server accepts. Clients use the same list to mask
+ * secrets before a command line leaves the machine it was typed on.
+ */
+export const DOMINO_COMMANDS: readonly DominoCommandSpec[] = [
+  { id: 'help', keywords: ['help'], arguments: [{ name: 'command', optional: true }], summary: 'List the console commands, or show one command' },
+  { id: 'show-idvault', keywords: ['show', 'idvault'], arguments: [], summary: 'Show the ID vaults on this server, their servers and trusts' },
+  { id: 'show-server', keywords: ['show', 'server'], arguments: [], summary: 'Show the server name, domain, directory and elapsed time' },
+  { id: 'show-tasks', keywords: ['show', 'tasks'], arguments: [], summary: 'Show the server tasks and what each is doing' },
+  {
+    id: 'mfamgmt-create-trustcert',
+    keywords: ['mfamgmt', 'create', 'trustcert'],
+    arguments: [{ name: 'OU or O to allow' }, { name: 'certifier ID file' }, { name: 'certifier password', secret: true }],
+    summary: 'Issue a Multi-Factor Authentication Certificate, e.g. mfamgmt create trustcert "*/O=mfatest1" cert.id <password>',
+  },
+];
+
+export function dominoCommandRegistry(): CommandRegistry<DominoCommandSpec> {
+  const registry = new CommandRegistry<DominoCommandSpec>();
+  for (const spec of DOMINO_COMMANDS) registry.register(spec);
+  return registry;
+}

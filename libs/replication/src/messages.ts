@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+import { REPLICA_ID_PATTERN, type Revision } from '@domsim/directory';
+
+const serverName = z.string().min(1).max(256);
+const vector = z.record(z.string().min(1).max(256), z.number().int().nonnegative()).refine((value) => Object.keys(value).length <= 10_000, 'too many originators');
+
+/** Revisions pushed by the server that saved them. Revisions are validated one by one on receipt. */
+export const pushMessageSchema = z.strictObject({
+  v: z.literal(1),
+  from: serverName,
+  replicaId: z.string().regex(REPLICA_ID_PATTERN),
+  revisions: z.array(z.unknown()).max(100_000),
+});
+
+export const vectorMessageSchema = z.strictObject({
+  v: z.literal(1),
+  from: serverName,
+  replicaId: z.string().regex(REPLICA_ID_PATTERN),
+  vector,
+});
+
+export const pullRequestSchema = z.strictObject({
+  v: z.literal(1),
+  from: serverName,
+  replicaId: z.string().regex(REPLICA_ID_PATTERN),
+  vector,
+  limit: z.number().int().min(1).max(100_000),
+});
+
+export const pullReplySchema = z.union([
+  z.strictObject({ v: z.literal(1), revisions: z.array(z.unknown()), more: z.boolean() }),
+  z.strictObject({ v: z.literal(1), error: z.string() }),
+]);
+
+export interface PushMessage {
+  readonly v: 1;
+  readonly from: string;
+  readonly replicaId: string;
+  readonly revisions: readonly Revision[];
+}
+
+export interface VectorMessage {
+  readonly v: 1;
+  readonly from: string;
+  readonly replicaId: string;
+  readonly vector: Record<string, number>;
+}
+
+export interface PullRequest {
+  readonly v: 1;
+  readonly from: string;
+  readonly replicaId: string;
+  readonly vector: Record<string, number>;
+  readonly limit: number;
+}
+
+export type PullReply = { readonly v: 1; readonly revisions: readonly Revision[]; readonly more: boolean } | { readonly v: 1; readonly error: string };
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function encodeMessage(value: unknown): Uint8Array {
+  return encoder.encode(JSON.stringify(value));
+}
+
+/** Parses and validates a message; returns the reason when it is not acceptable. */
+export function decodeMessage<T>(data: Uint8Array, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; reason: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(decoder.decode(data));
+  } catch {
+    return { ok: false, reason: 'malformed JSON' };
+  }
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    return { ok: false, reason: `${issue.path.join('.') || 'message'}: ${issue.message}` };
+  }
+  return { ok: true, value: result.data };
+}

@@ -1,0 +1,248 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+
+import { vaultDatabasePath } from '@domsim/id-vault';
+import { type DominoName, InvalidNameError, nameKey, parseName, toCanonical } from '@domsim/names';
+
+import { InvalidTopologyError, type TopologyProblem } from './errors';
+import { type TopologyFile, topologyFileSchema } from './schema';
+import type { OrganizationSpec, PersonSpec, ServerSpec, Topology, VaultSpec } from './topology';
+
+const DEFAULT_DESIGN_VERSION = 12;
+
+/** The topology file of the default domain, shipped with domsim. */
+export function defaultTopologyPath(): string {
+  return join(packageRoot(), 'libs', 'topology', 'domains', 'renovations.yaml');
+}
+
+/**
+ * Reads and validates a topology file (YAML or JSON).
+ *
+ * @throws InvalidTopologyError listing each problem with its field and reason.
+ */
+export function loadTopology(file: string): Topology {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : `the file cannot be read (${(error as Error).message})`;
+    throw new InvalidTopologyError(file, [{ field: '(file)', reason }]);
+  }
+  return parseTopology(text, file);
+}
+
+/** Validates topology text; `file` names it in errors. */
+export function parseTopology(text: string, file: string): Topology {
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new InvalidTopologyError(
+      file,
+      document.errors.map((error) => ({ field: '(syntax)', reason: error.message.split('\n')[0] })),
+    );
+  }
+  const result = topologyFileSchema.safeParse(document.toJS());
+  if (!result.success) {
+    throw new InvalidTopologyError(file, result.error.issues.map(toProblem));
+  }
+  return resolveTopology(result.data, file);
+}
+
+function toProblem(issue: z.core.$ZodIssue): TopologyProblem {
+  const field = issue.path.length === 0 ? '(top level)' : formatPath(issue.path);
+  return { field, reason: issue.message };
+}
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`)).join('');
+}
+
+/** Checks names and cross-references, and fills in defaults. */
+function resolveTopology(file: TopologyFile, path: string): Topology {
+  const problems: TopologyProblem[] = [];
+  const canonical = (value: string, field: string, kind: 'name' | 'certifier'): string => {
+    try {
+      const name = parseName(kind === 'certifier' && !value.trim().startsWith('/') && !value.includes('=') ? `/${value}` : value);
+      if (kind === 'name' && name.common === undefined) {
+        problems.push({ field, reason: `"${value}" is a certifier name; give a server or person name such as server1/renovations` });
+      }
+      if (kind === 'certifier' && name.common !== undefined) {
+        problems.push({ field, reason: `"${value}" has a common name; a certifier is written /org or /unit/org` });
+      }
+      return toCanonical(name);
+    } catch (error) {
+      if (!(error instanceof InvalidNameError)) throw error;
+      problems.push({ field, reason: error.reason });
+      return value;
+    }
+  };
+
+  const organizations = file.organizations.map((organization, index): OrganizationSpec => ({
+    name: canonical(organization.name, `organizations[${index}].name`, 'certifier'),
+    certifier: {
+      server: canonical(organization.certifier.server, `organizations[${index}].certifier.server`, 'name'),
+      idFile: organization.certifier.idFile,
+      password: organization.certifier.password,
+    },
+  }));
+  const servers = resolveServers(file, canonical, problems);
+  const people = (file.people ?? []).map((person, index): PersonSpec => ({
+    name: canonical(person.name, `people[${index}].name`, 'name'),
+    administrator: person.administrator ?? false,
+    internetAddress: person.internetAddress,
+  }));
+  const vaults = (file.vaults ?? []).map((vault, index): VaultSpec => resolveVault(vault, index, canonical));
+
+  if (problems.length === 0) checkReferences({ domain: file.domain, organizations, servers, people, vaults }, problems);
+  if (problems.length > 0) throw new InvalidTopologyError(path, problems);
+  return { domain: file.domain, organizations, servers, people, vaults };
+}
+
+type Canonicalize = (value: string, field: string, kind: 'name' | 'certifier') => string;
+
+function resolveServers(file: TopologyFile, canonical: Canonicalize, problems: TopologyProblem[]): ServerSpec[] {
+  const servers = file.servers.map((server, index): ServerSpec => {
+    const name = canonical(server.name, `servers[${index}].name`, 'name');
+    let common = `server${index + 1}`;
+    try {
+      common = parseName(name).common ?? common;
+    } catch {
+      // the problem was recorded by canonical()
+    }
+    return {
+      name,
+      title: server.title ?? '',
+      administrationServer: server.administrationServer ?? false,
+      dataDir: server.dataDir ?? `servers/${common.toLowerCase().replace(/[^a-z0-9._-]/g, '-')}`,
+      http: { enabled: server.http?.enabled ?? true, port: server.http?.port ?? 0 },
+    };
+  });
+  const administrationServers = servers.filter((server) => server.administrationServer);
+  if (administrationServers.length !== 1) {
+    problems.push({
+      field: 'servers',
+      reason: `exactly one server must have administrationServer: true, found ${administrationServers.length}; it creates the directory`,
+    });
+  }
+  return servers;
+}
+
+function resolveVault(vault: NonNullable<TopologyFile['vaults']>[number], index: number, canonical: Canonicalize): VaultSpec {
+  const field = `vaults[${index}]`;
+  const name = canonical(vault.name, `${field}.name`, 'certifier');
+  let common = vault.name.replace(/^\/+/, '');
+  try {
+    const parsed: DominoName = parseName(name);
+    common = parsed.units[0] ?? parsed.organization;
+  } catch {
+    // the problem was recorded by canonical()
+  }
+  const servers = vault.servers.map((server, i) => canonical(server, `${field}.servers[${i}]`, 'name'));
+  return {
+    name,
+    description: vault.description ?? common,
+    database: vaultDatabasePath(common),
+    servers,
+    administrationServers: (vault.administrationServers ?? [servers[0]]).map((server, i) => canonical(server, `${field}.administrationServers[${i}]`, 'name')),
+    administrators: (vault.administrators ?? []).map((person, i) => canonical(person, `${field}.administrators[${i}]`, 'name')),
+    designVersion: vault.designVersion ?? DEFAULT_DESIGN_VERSION,
+    trust: (vault.trust ?? []).map((trust, t) => ({
+      certifier: canonical(trust.certifier, `${field}.trust[${t}].certifier`, 'certifier'),
+      passwordResetAuthorities: (trust.passwordResetAuthorities ?? []).map((authority, i) =>
+        canonical(authority, `${field}.trust[${t}].passwordResetAuthorities[${i}]`, 'name'),
+      ),
+    })),
+    securitySettings: vault.securitySettings ?? [],
+  };
+}
+
+function checkReferences(topology: Topology, problems: TopologyProblem[]): void {
+  const serverKeys = new Set<string>();
+  const dataDirs = new Set<string>();
+  topology.servers.forEach((server, index) => {
+    const key = nameKey(server.name);
+    if (serverKeys.has(key)) problems.push({ field: `servers[${index}].name`, reason: `server ${server.name} is listed twice` });
+    serverKeys.add(key);
+    if (dataDirs.has(server.dataDir)) problems.push({ field: `servers[${index}].dataDir`, reason: `data directory ${server.dataDir} is used by another server; set dataDir` });
+    dataDirs.add(server.dataDir);
+  });
+
+  const organizationKeys = new Set(topology.organizations.map((organization) => nameKey(organization.name)));
+  const underKnownOrganization = (name: string): boolean => {
+    const parsed = parseName(name);
+    return topology.organizations.some((organization) => {
+      const certifier = parseName(organization.name);
+      return certifier.organization.toLowerCase() === parsed.organization.toLowerCase();
+    });
+  };
+
+  const idFiles = new Set<string>();
+  topology.organizations.forEach((organization, index) => {
+    const field = `organizations[${index}]`;
+    if (topology.organizations.findIndex((other) => nameKey(other.name) === nameKey(organization.name)) !== index) {
+      problems.push({ field: `${field}.name`, reason: `organization ${organization.name} is listed twice` });
+    }
+    if (!serverKeys.has(nameKey(organization.certifier.server))) {
+      problems.push({ field: `${field}.certifier.server`, reason: `server ${organization.certifier.server} is not in servers` });
+    }
+    const fileKey = `${nameKey(organization.certifier.server)} ${organization.certifier.idFile.toLowerCase()}`;
+    if (idFiles.has(fileKey)) {
+      problems.push({ field: `${field}.certifier.idFile`, reason: `${organization.certifier.idFile} is already the ID file of another certifier on that server` });
+    }
+    idFiles.add(fileKey);
+  });
+
+  topology.servers.forEach((server, index) => {
+    if (!underKnownOrganization(server.name)) {
+      problems.push({ field: `servers[${index}].name`, reason: `${server.name} is not under any organization in organizations (${[...organizationKeys].join(', ')})` });
+    }
+  });
+  topology.people.forEach((person, index) => {
+    if (!underKnownOrganization(person.name)) {
+      problems.push({ field: `people[${index}].name`, reason: `${person.name} is not under any organization in organizations` });
+    }
+  });
+
+  const personKeys = new Set(topology.people.map((person) => nameKey(person.name)));
+  topology.vaults.forEach((vault, index) => {
+    const field = `vaults[${index}]`;
+    vault.servers.forEach((server, i) => {
+      if (!serverKeys.has(nameKey(server))) problems.push({ field: `${field}.servers[${i}]`, reason: `server ${server} is not in servers` });
+    });
+    vault.administrationServers.forEach((server, i) => {
+      if (!vault.servers.some((candidate) => nameKey(candidate) === nameKey(server))) {
+        problems.push({ field: `${field}.administrationServers[${i}]`, reason: `${server} must also be one of the vault's servers` });
+      }
+    });
+    vault.administrators.forEach((person, i) => {
+      if (!personKeys.has(nameKey(person))) problems.push({ field: `${field}.administrators[${i}]`, reason: `${person} is not in people` });
+    });
+    vault.trust.forEach((trust, t) => {
+      if (!organizationKeys.has(nameKey(trust.certifier))) {
+        problems.push({ field: `${field}.trust[${t}].certifier`, reason: `certifier ${trust.certifier} is not in organizations` });
+      }
+      trust.passwordResetAuthorities.forEach((authority, i) => {
+        const known = personKeys.has(nameKey(authority)) || serverKeys.has(nameKey(authority));
+        if (!known) problems.push({ field: `${field}.trust[${t}].passwordResetAuthorities[${i}]`, reason: `${authority} is neither in people nor in servers` });
+      });
+    });
+  });
+}
+
+/** The directory of domsim's package.json, found by walking up from this file. */
+export function packageRoot(): string {
+  let directory = __dirname;
+  for (;;) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as { name?: string };
+      if (manifest.name === 'domsim') return directory;
+    } catch {
+      // keep walking up
+    }
+    const parent = dirname(directory);
+    if (parent === directory) throw new Error(`cannot find the domsim package root above ${__dirname}`);
+    directory = parent;
+  }
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+const name = z.string().trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
+const password = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
+const fileName = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a plain file name such as cert.id, without directories');
+
+const certifierSchema = z.strictObject({
+  server: name,
+  idFile: fileName,
+  password,
+});
+
+const organizationSchema = z.strictObject({
+  name,
+  certifier: certifierSchema,
+});
+
+const serverSchema = z.strictObject({
+  name,
+  title: z.string().max(256).optional(),
+  administrationServer: z.boolean().optional(),
+  dataDir: z
+    .string()
+    .trim()
+    .min(1)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'must be a relative path inside the domain directory')
+    .refine((value) => !value.split('/').includes('..'), 'must not contain ".."')
+    .optional(),
+  http: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      port: z.number().int().min(0).max(65535).optional(),
+    })
+    .optional(),
+});
+
+const personSchema = z.strictObject({
+  name,
+  administrator: z.boolean().optional(),
+  internetAddress: z.email('must be an e-mail address').optional(),
+});
+
+const vaultTrustSchema = z.strictObject({
+  certifier: name,
+  passwordResetAuthorities: z.array(name).optional(),
+});
+
+const vaultSchema = z.strictObject({
+  name,
+  description: z.string().max(256).optional(),
+  servers: z.array(name).min(1, 'a vault needs at least one server'),
+  administrationServers: z.array(name).optional(),
+  administrators: z.array(name).optional(),
+  designVersion: z.number().int().min(8, 'must be a Domino release such as 12').max(99).optional(),
+  trust: z.array(vaultTrustSchema).optional(),
+  securitySettings: z.array(z.string().trim().min(1).max(128)).optional(),
+});
+
+/** The shape of a topology file, before names and cross-references are checked. */
+export const topologyFileSchema = z.strictObject({
+  domain: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(31, 'Domino domain names have at most 31 characters')
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'must be letters, digits, "-" or "_", e.g. renovations'),
+  organizations: z.array(organizationSchema).min(1, 'a domain needs at least one organization'),
+  servers: z.array(serverSchema).min(1, 'a domain needs at least one server'),
+  people: z.array(personSchema).optional(),
+  vaults: z.array(vaultSchema).optional(),
+});
+
+export type TopologyFile = z.infer<typeof topologyFileSchema>;
