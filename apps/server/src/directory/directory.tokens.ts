@@ -1,0 +1,1 @@
+export const DIRECTORY_STORE = Symbol('DIRECTORY_STORE');

@@ -1,0 +1,66 @@
+import 'reflect-metadata';
+
+import { NestFactory } from '@nestjs/core';
+import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { Logger } from 'nestjs-pino';
+
+import { abbreviate } from '@domsim/names';
+
+import { AppModule } from './app.module';
+import { readServerEnvironment } from './config/server-config';
+import { loadServerRuntime } from './config/server-runtime';
+import { ConsoleOutputService, ConsoleTasks } from './console/console-output.service';
+import { ServerStatusService } from './status/server-status.service';
+
+/**
+ * Starts one simulated Domino server: its directory from the event log, replication and
+ * the console over NATS, and HTTP on loopback unless configured otherwise.
+ */
+async function bootstrap(): Promise<void> {
+  const runtime = loadServerRuntime(readServerEnvironment({ ...process.env, ...environmentFromArguments(process.argv.slice(2)) }));
+  const app = await NestFactory.create(AppModule.forServer(runtime), { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+
+  await app.init();
+  app.connectMicroservice<MicroserviceOptions>(
+    {
+      transport: Transport.NATS,
+      options: { servers: runtime.environment.DOMSIM_NATS_URL.split(',').map((url) => url.trim()), name: `domsim ${runtime.setup.server} console`, maxReconnectAttempts: -1, reconnectTimeWait: 250 },
+    },
+    { inheritAppConfig: true },
+  );
+  await app.startAllMicroservices();
+
+  const output = app.get(ConsoleOutputService);
+  const status = app.get(ServerStatusService);
+  output.print(['Database Server started'], ConsoleTasks.Server);
+  if (runtime.setup.http.enabled) {
+    const port = runtime.environment.DOMSIM_HTTP_PORT ?? runtime.setup.http.port;
+    await app.listen(port, runtime.environment.DOMSIM_HTTP_HOST);
+    const address = app.getHttpServer().address() as { address: string; port: number };
+    status.httpAddress = `${address.address}:${address.port}`;
+    output.print([`HTTP Server: Started (listening on ${status.httpAddress})`], ConsoleTasks.Http);
+  }
+  output.print([`Server ${abbreviate(runtime.setup.server)} started in domain ${runtime.setup.domain} (pid ${process.pid})`], ConsoleTasks.Server);
+}
+
+/** `--data DIR` and `--nats URL` on the command line override DOMSIM_DATA_DIR and DOMSIM_NATS_URL. */
+function environmentFromArguments(args: readonly string[]): Record<string, string> {
+  const names: Record<string, string> = { '--data': 'DOMSIM_DATA_DIR', '--nats': 'DOMSIM_NATS_URL' };
+  const environment: Record<string, string> = {};
+  for (let index = 0; index < args.length; index += 1) {
+    const [flag, inline] = args[index].split(/=(.*)/s, 2);
+    const variable = names[flag];
+    if (variable === undefined) throw new Error(`unknown argument ${args[index]}; the server accepts --data DIR and --nats URL, or the DOMSIM_* environment variables`);
+    const value = inline ?? args[++index];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    environment[variable] = value;
+  }
+  return environment;
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(`domsim server: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+
+import { connect, ErrorCode, type NatsConnection, type NatsError, type Subscription } from 'nats';
+
+import { DomainSubjects } from '@domsim/replication';
+
+import { ServerRequestError, ServerUnreachableError } from './errors';
+import type { AppliedNotice, ConsoleLineNotice, ConsoleReply, ConsoleRequest, HealthReply, ViewReply, ViewRequest, ViewRequestReply } from './protocol';
+
+export interface DomainClientOptions {
+  readonly natsUrl: string;
+  readonly domain: string;
+  /** Connection name shown by NATS monitoring. */
+  readonly name?: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Talks to the servers of one running domain over NATS: console commands, views, health,
+ * live console lines and applied notices. Used by the CLI, the test harness and benchmarks.
+ */
+export class DomainClient {
+  readonly subjects: DomainSubjects;
+
+  private constructor(
+    readonly connection: NatsConnection,
+    readonly domain: string,
+  ) {
+    this.subjects = new DomainSubjects(domain);
+  }
+
+  static async connect(options: DomainClientOptions): Promise<DomainClient> {
+    const connection = await connect({ servers: options.natsUrl.split(',').map((url) => url.trim()), name: options.name ?? 'domsim client', maxReconnectAttempts: 5 });
+    return new DomainClient(connection, options.domain);
+  }
+
+  /** Runs one command at a server's console, as `server -c` does. */
+  runCommand(server: string, command: string, timeoutMs = DEFAULT_TIMEOUT_MS, requestId?: string): Promise<ConsoleReply> {
+    const request: ConsoleRequest = requestId === undefined ? { command } : { command, requestId };
+    return this.nestRequest<ConsoleReply>(server, this.subjects.console(server), request, timeoutMs);
+  }
+
+  /** @throws ServerRequestError with VIEW_NOT_FOUND when the database or view does not exist. */
+  async view(server: string, database: string, view: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<ViewReply> {
+    const request: ViewRequest = { database, view };
+    const reply = await this.nestRequest<ViewRequestReply>(server, this.subjects.view(server), request, timeoutMs);
+    if (!reply.ok) throw new ServerRequestError(server, reply.code, reply.error);
+    return reply.view;
+  }
+
+  health(server: string, timeoutMs = 2_000): Promise<HealthReply> {
+    return this.nestRequest<HealthReply>(server, this.subjects.health(server), {}, timeoutMs);
+  }
+
+  /** Resolves once the server answers a health request; rejects with the last error at the deadline. */
+  async waitUntilAnswering(server: string, timeoutMs: number): Promise<HealthReply> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await this.health(server, Math.max(200, Math.min(2_000, deadline - Date.now())));
+      } catch (error) {
+        if (Date.now() >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  }
+
+  onConsoleLines(server: string, listener: (notice: ConsoleLineNotice) => void): () => void {
+    return this.listen<ConsoleLineNotice>(this.subjects.consoleLines(server), listener);
+  }
+
+  onApplied(listener: (notice: AppliedNotice) => void): () => void {
+    return this.listen<AppliedNotice>(this.subjects.allApplied(), listener);
+  }
+
+  async close(): Promise<void> {
+    if (!this.connection.isClosed()) await this.connection.drain();
+  }
+
+  private listen<T>(subject: string, listener: (value: T) => void): () => void {
+    const subscription: Subscription = this.connection.subscribe(subject, {
+      callback: (error, msg) => {
+        if (error !== null) return;
+        try {
+          listener(JSON.parse(decoder.decode(msg.data)) as T);
+        } catch {
+          // a notice that is not JSON is not ours; ignore it
+        }
+      },
+    });
+    return () => subscription.unsubscribe();
+  }
+
+  /**
+   * Sends a request in the packet format of NestJS's NATS transport ({pattern, data, id})
+   * and returns the `response` of the first reply.
+   */
+  private async nestRequest<T>(server: string, subject: string, data: unknown, timeoutMs: number): Promise<T> {
+    const packet = { pattern: subject, data, id: randomUUID() };
+    let raw: Uint8Array;
+    try {
+      raw = (await this.connection.request(subject, encoder.encode(JSON.stringify(packet)), { timeout: timeoutMs })).data;
+    } catch (error) {
+      const code = (error as NatsError).code;
+      if (code === ErrorCode.NoResponders) throw new ServerUnreachableError(server, 'no responders', timeoutMs);
+      if (code === ErrorCode.Timeout) throw new ServerUnreachableError(server, 'timeout', timeoutMs);
+      throw error;
+    }
+    const reply = JSON.parse(decoder.decode(raw)) as { response?: T; err?: unknown };
+    if (reply.err !== undefined && reply.err !== null) {
+      const text = typeof reply.err === 'string' ? reply.err : JSON.stringify(reply.err);
+      throw new ServerRequestError(server, 'SERVER_ERROR', `server ${server} failed the request: ${text}`);
+    }
+    return reply.response as T;
+  }
+}

@@ -1,0 +1,13 @@
+export { DomainClient, type DomainClientOptions } from './domain-client';
+export { ServerRequestError, ServerUnreachableError } from './errors';
+export type {
+  AppliedNotice,
+  ConsoleLineNotice,
+  ConsoleReply,
+  ConsoleRequest,
+  HealthReply,
+  ReplicaHealth,
+  ViewReply,
+  ViewRequest,
+  ViewRequestReply,
+} from './protocol';

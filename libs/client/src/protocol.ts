@@ -1,0 +1,69 @@
+import type { ViewRow } from '@domsim/directory';
+
+/** Request to run one console command. */
+export interface ConsoleRequest {
+  readonly command: string;
+  /** Tags the echo and output lines the server publishes, so the sender can recognise them. */
+  readonly requestId?: string;
+}
+
+/** What a server returns for one console command. */
+export interface ConsoleReply {
+  readonly ok: boolean;
+  /** The command as echoed, secrets masked. */
+  readonly echo: string;
+  /** Output lines in console format, all with one prefix. */
+  readonly lines: readonly string[];
+  /** A stable code when the command failed, e.g. WRONG_PASSWORD or UNKNOWN_COMMAND. */
+  readonly code?: string;
+}
+
+export interface ViewRequest {
+  readonly database: string;
+  readonly view: string;
+}
+
+export interface ViewReply {
+  readonly server: string;
+  readonly database: string;
+  readonly replicaId: string;
+  readonly view: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly ViewRow[];
+}
+
+export type ViewRequestReply = { readonly ok: true; readonly view: ViewReply } | { readonly ok: false; readonly error: string; readonly code: string };
+
+export interface ReplicaHealth {
+  readonly path: string;
+  readonly replicaId: string;
+  readonly digest: string;
+  readonly vector: Readonly<Record<string, number>>;
+}
+
+export interface HealthReply {
+  readonly status: 'ok';
+  readonly server: string;
+  readonly domain: string;
+  readonly pid: number;
+  readonly uptimeMs: number;
+  readonly http?: string;
+  readonly replicas: readonly ReplicaHealth[];
+}
+
+/** Published after a server stored a batch of revisions, for measuring propagation. */
+export interface AppliedNotice {
+  readonly server: string;
+  readonly replicaId: string;
+  readonly source: 'local' | 'remote';
+  readonly appliedAt: number;
+  readonly count: number;
+  /** The first revisions of the batch, at most 100. */
+  readonly revisions: ReadonlyArray<{ readonly unid: string; readonly originator: string; readonly counter: number; readonly form?: string; readonly deleted: boolean }>;
+}
+
+/** A console line as a server publishes it for live consoles. */
+export interface ConsoleLineNotice {
+  readonly line: string;
+  readonly requestId?: string;
+}

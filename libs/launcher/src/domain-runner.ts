@@ -1,0 +1,159 @@
+import type { ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+import { DomainClient } from '@domsim/client';
+import type { DomainManifest } from '@domsim/topology';
+
+import { StartTimeoutError } from './errors';
+import { startNatsServer, type StartedNatsServer } from './nats-server';
+import { terminate } from './processes';
+import type { RunState } from './run-state';
+import { spawnServerProcess } from './server-process';
+
+export interface StartDomainOptions {
+  readonly root: string;
+  readonly manifest: DomainManifest;
+  /** Use this NATS server instead of starting a private one. */
+  readonly natsUrl?: string;
+  /** Leave every process running after this process exits. */
+  readonly detached?: boolean;
+  /** Receives each console line of each server (foreground mode only). */
+  readonly onLine?: (server: string, line: string) => void;
+  /** Called when a server process ends on its own (foreground mode only). */
+  readonly onExit?: (server: string, code: number | null, signal: NodeJS.Signals | null) => void;
+  readonly startTimeoutMs?: number;
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+export interface RunningServer {
+  readonly name: string;
+  readonly dataDir: string;
+  readonly pid: number;
+  readonly process: ChildProcess;
+  /** The last lines the process wrote to standard output and errors. */
+  outputTail(): string;
+}
+
+/** A domain whose processes this process started. */
+export interface RunningDomain {
+  readonly natsUrl: string;
+  readonly nats?: StartedNatsServer;
+  readonly servers: readonly RunningServer[];
+  readonly client: DomainClient;
+  runState(): RunState;
+  /** Stops the servers, then the private NATS server. */
+  stop(): Promise<void>;
+}
+
+/** File in a server's data directory that receives its standard output and errors when detached. */
+export const SERVER_OUTPUT_FILE = 'server.out';
+
+/**
+ * Starts a domain: a private nats-server on loopback unless a URL is given, then the
+ * administration server, then the others, and waits until every console answers.
+ * On failure everything started so far is stopped and the error carries the server's output.
+ */
+export async function startDomain(options: StartDomainOptions): Promise<RunningDomain> {
+  const root = resolve(options.root);
+  const timeoutMs = options.startTimeoutMs ?? 30_000;
+  const nats = options.natsUrl === undefined ? await startNatsServer({ logFile: join(root, 'nats', 'nats-server.log'), detached: options.detached }) : undefined;
+  const natsUrl = options.natsUrl ?? (nats as StartedNatsServer).url;
+  const servers: RunningServer[] = [];
+  let client: DomainClient | undefined;
+
+  const stop = async (): Promise<void> => {
+    await client?.close().catch(() => undefined);
+    await Promise.all(servers.map((server) => terminate(server.pid, 15_000)));
+    await nats?.stop();
+  };
+
+  try {
+    client = await DomainClient.connect({ natsUrl, domain: options.manifest.domain, name: 'domsim launcher' });
+    const ordered = [...options.manifest.servers].sort((a, b) => Number(b.administrationServer) - Number(a.administrationServer));
+    const [first, ...rest] = ordered;
+    await startAndWait([first], options, root, natsUrl, client, servers, timeoutMs);
+    await startAndWait(rest, options, root, natsUrl, client, servers, timeoutMs);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  return {
+    natsUrl,
+    nats,
+    servers,
+    client,
+    stop,
+    runState: () => ({
+      format: 1,
+      startedAt: new Date().toISOString(),
+      natsUrl,
+      nats: nats === undefined ? undefined : { pid: nats.pid, logFile: join(root, 'nats', 'nats-server.log') },
+      servers: servers.map(({ name, pid, dataDir }) => ({ name, pid, dataDir })),
+      detached: options.detached ?? false,
+    }),
+  };
+}
+
+async function startAndWait(
+  entries: DomainManifest['servers'],
+  options: StartDomainOptions,
+  root: string,
+  natsUrl: string,
+  client: DomainClient,
+  servers: RunningServer[],
+  timeoutMs: number,
+): Promise<void> {
+  const started = entries.map((entry) => {
+    const server = startServer(entry.name, join(root, entry.dataDir), natsUrl, options);
+    servers.push(server);
+    return server;
+  });
+  await Promise.all(started.map((server) => waitUntilAnswering(server, client, timeoutMs)));
+}
+
+function startServer(name: string, dataDir: string, natsUrl: string, options: StartDomainOptions): RunningServer {
+  if (options.detached === true) {
+    const output = openSync(join(dataDir, SERVER_OUTPUT_FILE), 'a', 0o600);
+    const child = spawnServerProcess({ dataDir, natsUrl, detached: true, stdio: ['ignore', output, output], environment: options.environment });
+    closeSync(output);
+    return { name, dataDir, pid: child.pid ?? -1, process: child, outputTail: () => fileTail(join(dataDir, SERVER_OUTPUT_FILE)) };
+  }
+
+  const child = spawnServerProcess({ dataDir, natsUrl, stdio: ['ignore', 'pipe', 'pipe'], environment: options.environment });
+  const recent: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream === null) continue;
+    createInterface({ input: stream }).on('line', (line) => {
+      recent.push(line);
+      if (recent.length > TAIL_LINES) recent.shift();
+      options.onLine?.(name, line);
+    });
+  }
+  child.once('exit', (code, signal) => options.onExit?.(name, code, signal));
+  return { name, dataDir, pid: child.pid ?? -1, process: child, outputTail: () => recent.join('\n') };
+}
+
+async function waitUntilAnswering(server: RunningServer, client: DomainClient, timeoutMs: number): Promise<void> {
+  const exited = new Promise<never>((_resolve, reject) => {
+    server.process.once('exit', (code, signal) => reject(new StartTimeoutError(`server ${server.name}`, timeoutMs, `the process exited (${signal ?? `code ${code}`}) before it answered:\n${server.outputTail()}`)));
+  });
+  try {
+    await Promise.race([client.waitUntilAnswering(server.name, timeoutMs), exited]);
+  } catch (error) {
+    if (error instanceof StartTimeoutError) throw error;
+    throw new StartTimeoutError(`server ${server.name}`, timeoutMs, server.outputTail());
+  }
+}
+
+const TAIL_LINES = 20;
+
+function fileTail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-TAIL_LINES).join('\n');
+  } catch {
+    return '(no output recorded)';
+  }
+}

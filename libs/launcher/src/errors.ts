@@ -1,0 +1,30 @@
+/** No nats-server executable was found. The message says how to install one. */
+export class NatsServerNotFoundError extends Error {
+  readonly code = 'NATS_SERVER_NOT_FOUND';
+
+  constructor(readonly searched: readonly string[]) {
+    super(
+      [
+        'nats-server was not found (looked in DOMSIM_NATS_SERVER, PATH, /usr/sbin and /usr/bin).',
+        'Install it: sudo apt-get install -y nats-server   (Debian and Ubuntu)',
+        '        or: brew install nats-server             (macOS)',
+        'or set DOMSIM_NATS_SERVER to its path, or pass --nats nats://HOST:PORT to use a running NATS server.',
+      ].join('\n'),
+    );
+    this.name = 'NatsServerNotFoundError';
+  }
+}
+
+/** A process did not become ready before its deadline. */
+export class StartTimeoutError extends Error {
+  readonly code = 'START_TIMEOUT';
+
+  constructor(
+    readonly what: string,
+    readonly timeoutMs: number,
+    readonly details: string,
+  ) {
+    super(`${what} did not become ready within ${timeoutMs} ms${details === '' ? '' : `:\n${details}`}`);
+    this.name = 'StartTimeoutError';
+  }
+}

@@ -1,0 +1,7 @@
+export { NatsServerNotFoundError, StartTimeoutError } from './errors';
+export { findNatsServerBinary, type NatsServerOptions, type StartedNatsServer, startNatsServer } from './nats-server';
+export { canConnect, findFreePort } from './ports';
+export { commandLineOf, isAlive, terminate, waitFor } from './processes';
+export { serverEntryPoint, type ServerProcessOptions, spawnServerProcess } from './server-process';
+export { type RunningDomain, type RunningServer, SERVER_OUTPUT_FILE, startDomain, type StartDomainOptions } from './domain-runner';
+export { isRecordedProcess, liveProcesses, readRunState, removeRunState, RUN_STATE_FILE, type RunState, writeRunState } from './run-state';

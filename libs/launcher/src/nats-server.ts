@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { accessSync, constants, closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+
+import { NatsServerNotFoundError, StartTimeoutError } from './errors';
+import { canConnect, findFreePort } from './ports';
+import { isAlive, terminate, waitFor } from './processes';
+
+export interface NatsServerOptions {
+  readonly host?: string;
+  /** 0 or absent: a free port. */
+  readonly port?: number;
+  /** nats-server's own log; created with its directory. */
+  readonly logFile?: string;
+  /** Keep running after this process exits, for `domsim up --detach`. */
+  readonly detached?: boolean;
+  readonly startTimeoutMs?: number;
+  readonly cluster?: { readonly name: string; readonly port: number; readonly routes: readonly string[] };
+}
+
+/** A nats-server process started by domsim. */
+export interface StartedNatsServer {
+  readonly url: string;
+  readonly pid: number;
+  readonly port: number;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Finds the nats-server executable: DOMSIM_NATS_SERVER, then PATH, then Debian's /usr/sbin. */
+export function findNatsServerBinary(environment: NodeJS.ProcessEnv = process.env): string {
+  const candidates = [
+    environment.DOMSIM_NATS_SERVER,
+    ...(environment.PATH ?? '').split(delimiter).filter((entry) => entry !== '').map((entry) => join(entry, 'nats-server')),
+    '/usr/sbin/nats-server',
+    '/usr/bin/nats-server',
+    '/usr/local/bin/nats-server',
+  ].filter((candidate): candidate is string => candidate !== undefined && candidate !== '');
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // try the next one
+    }
+  }
+  throw new NatsServerNotFoundError(candidates);
+}
+
+/**
+ * Starts a private nats-server listening on loopback and waits until it accepts
+ * connections.
+ *
+ * @throws NatsServerNotFoundError or StartTimeoutError (with the end of its log).
+ */
+export async function startNatsServer(options: NatsServerOptions = {}): Promise<StartedNatsServer> {
+  const binary = findNatsServerBinary();
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port !== undefined && options.port !== 0 ? options.port : await findFreePort(host);
+  const args = ['-a', host, '-p', String(port), '-n', `domsim-${port}`];
+  if (options.cluster !== undefined) {
+    args.push('--cluster_name', options.cluster.name, '--cluster', `nats://${host}:${options.cluster.port}`);
+    if (options.cluster.routes.length > 0) args.push('--routes', options.cluster.routes.join(','));
+  }
+
+  let logDescriptor: number | undefined;
+  if (options.logFile !== undefined) {
+    mkdirSync(dirname(options.logFile), { recursive: true, mode: 0o700 });
+    logDescriptor = openSync(options.logFile, 'a', 0o600);
+  }
+  const child = spawn(binary, args, {
+    detached: options.detached ?? false,
+    stdio: ['ignore', logDescriptor ?? 'ignore', logDescriptor ?? 'pipe'],
+  });
+  if (logDescriptor !== undefined) closeSync(logDescriptor);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  if (options.detached === true) child.unref();
+
+  const timeoutMs = options.startTimeoutMs ?? 10_000;
+  const ready = await waitFor(async () => child.exitCode !== null || (await canConnect(host, port)), timeoutMs, 10);
+  const pid = child.pid ?? -1;
+  if (!ready || child.exitCode !== null || !isAlive(pid)) {
+    await terminate(pid, 1_000);
+    const log = options.logFile === undefined ? stderr : tail(options.logFile);
+    throw new StartTimeoutError(`nats-server on ${host}:${port}`, timeoutMs, log.trim());
+  }
+
+  return {
+    url: `nats://${host}:${port}`,
+    pid,
+    port,
+    process: child,
+    stop: async () => {
+      await terminate(pid, 5_000);
+    },
+  };
+}
+
+function tail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-15).join('\n');
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+
+/** True while a process with this pid exists. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The command line of a running process, or undefined where /proc is not available. */
+export function commandLineOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Polls a condition every `intervalMs` until it holds or the deadline passes. Returns whether it held. */
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 20): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await condition()) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/**
+ * Stops a process: SIGTERM, then SIGKILL if it is still running after `graceMs`.
+ * Returns how it ended.
+ */
+export async function terminate(pid: number, graceMs = 10_000): Promise<'not-running' | 'terminated' | 'killed'> {
+  if (!isAlive(pid)) return 'not-running';
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return 'not-running';
+  }
+  if (await waitFor(() => !isAlive(pid), graceMs, 25)) return 'terminated';
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return 'terminated';
+  }
+  await waitFor(() => !isAlive(pid), 5_000, 25);
+  return 'killed';
+}

@@ -1,0 +1,59 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { z } from 'zod';
+
+import { commandLineOf, isAlive } from './processes';
+
+/** File in the domain directory that records the processes `domsim up` started. */
+export const RUN_STATE_FILE = 'run.json';
+
+const runStateSchema = z.strictObject({
+  format: z.literal(1),
+  startedAt: z.string(),
+  natsUrl: z.string().min(1),
+  /** Set when domsim started the NATS server itself and must stop it. */
+  nats: z.strictObject({ pid: z.number().int().positive(), logFile: z.string() }).optional(),
+  servers: z.array(z.strictObject({ name: z.string().min(1), pid: z.number().int().positive(), dataDir: z.string().min(1) })),
+  detached: z.boolean(),
+});
+
+export type RunState = z.infer<typeof runStateSchema>;
+
+export function writeRunState(root: string, state: RunState): void {
+  writeFileSync(join(root, RUN_STATE_FILE), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** Reads run.json; undefined when there is none or it cannot be read (a crash mid-write). */
+export function readRunState(root: string): RunState | undefined {
+  const file = join(root, RUN_STATE_FILE);
+  if (!existsSync(file)) return undefined;
+  try {
+    const result = runStateSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    return result.success ? result.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function removeRunState(root: string): void {
+  rmSync(join(root, RUN_STATE_FILE), { force: true });
+}
+
+/**
+ * True when the pid still belongs to the process that was recorded: alive, and (where
+ * /proc exists) running with the recorded data directory or NATS log on its command line,
+ * so a recycled pid is never taken for a domsim process.
+ */
+export function isRecordedProcess(pid: number, marker: string): boolean {
+  if (!isAlive(pid)) return false;
+  const commandLine = commandLineOf(pid);
+  return commandLine === undefined || commandLine.includes(marker);
+}
+
+/** Recorded processes that still run. */
+export function liveProcesses(state: RunState): Array<{ name: string; pid: number }> {
+  const live = state.servers.filter((server) => isRecordedProcess(server.pid, server.dataDir)).map(({ name, pid }) => ({ name, pid }));
+  if (state.nats !== undefined && isRecordedProcess(state.nats.pid, 'nats-server')) live.push({ name: 'nats-server', pid: state.nats.pid });
+  return live;
+}

@@ -1,0 +1,38 @@
+import { type ChildProcess, spawn, type StdioOptions } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { packageRoot } from '@domsim/topology';
+
+export interface ServerProcessOptions {
+  readonly dataDir: string;
+  readonly natsUrl: string;
+  readonly detached?: boolean;
+  readonly stdio?: StdioOptions;
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/** The compiled entry point of the server application. */
+export function serverEntryPoint(): string {
+  const entry = join(packageRoot(), 'dist', 'apps', 'server', 'src', 'main.js');
+  if (!existsSync(entry)) {
+    throw new Error(`the server is not built (${entry} is missing); run npm run build in ${packageRoot()}`);
+  }
+  return entry;
+}
+
+/** Spawns one server process for a data directory. */
+export function spawnServerProcess(options: ServerProcessOptions): ChildProcess {
+  // The data directory is passed on the command line as well, so `domsim down` can tell
+  // this process from another one that reuses its pid.
+  const child = spawn(process.execPath, [serverEntryPoint(), '--data', options.dataDir, '--nats', options.natsUrl], {
+    detached: options.detached ?? false,
+    stdio: options.stdio ?? ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      ...options.environment,
+    },
+  });
+  if (options.detached === true) child.unref();
+  return child;
+}
