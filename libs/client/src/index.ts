@@ -11,3 +11,4 @@ export type {
   ViewRequest,
   ViewRequestReply,
 } from './protocol';
+export { replicasAgree } from './convergence';

@@ -16,6 +16,8 @@ const runStateSchema = z.strictObject({
   nats: z.strictObject({ pid: z.number().int().positive(), logFile: z.string() }).optional(),
   servers: z.array(z.strictObject({ name: z.string().min(1), pid: z.number().int().positive(), dataDir: z.string().min(1) })),
   detached: z.boolean(),
+  /** The `domsim up` process that supervises a domain running in the foreground. */
+  supervisorPid: z.number().int().positive().optional(),
 });
 
 export type RunState = z.infer<typeof runStateSchema>;

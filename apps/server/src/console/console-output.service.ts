@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection } from 'nats';
 
 import type { ConsoleLineNotice } from '@domsim/client';
@@ -28,7 +28,7 @@ export const CONSOLE_LOG_FILE = 'console.log';
  * Callers pass text that is already free of secrets.
  */
 @Injectable()
-export class ConsoleOutputService implements OnApplicationShutdown {
+export class ConsoleOutputService implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly file: number;
   private readonly subject: string;
 
@@ -54,6 +54,10 @@ export class ConsoleOutputService implements OnApplicationShutdown {
     const line = echoLine(maskedCommand);
     this.emit([line], requestId);
     return line;
+  }
+
+  beforeApplicationShutdown(signal?: string): void {
+    this.print([`Server shutdown in progress${signal === undefined ? '' : ` (${signal})`}`]);
   }
 
   onApplicationShutdown(): void {

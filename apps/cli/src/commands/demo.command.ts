@@ -1,0 +1,138 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import type { AppliedNotice, DomainClient } from '@domsim/client';
+import { CertificateTypes } from '@domsim/directory';
+import { trustCertificateUnid } from '@domsim/id-vault';
+import { NatsServerNotFoundError, type RunningDomain, StartTimeoutError, startDomain, writeRunState } from '@domsim/launcher';
+import { abbreviate } from '@domsim/names';
+import { createDomain, defaultTopologyPath, DomainDirectoryError, loadTopology } from '@domsim/topology';
+
+import { CliError, ExitCode } from '../cli-error';
+import { formatTable } from '../format-table';
+
+export interface DemoOptions {
+  readonly data?: string;
+  readonly keep: boolean;
+}
+
+const SERVER1 = 'CN=server1/O=renovations';
+const SERVER2 = 'CN=server2/O=renovations';
+const SERVER3 = 'CN=server3/O=renovations';
+const TRUST_COMMAND = 'mfamgmt create trustcert "*/O=mfatest1" cert.id mfatest1-demo';
+const PROPAGATION_TIMEOUT_MS = 15_000;
+/** The UNID of the certificate TRUST_COMMAND creates, derived from what it grants. */
+const MFA_CERTIFICATE_UNID = trustCertificateUnid(CertificateTypes.Mfa, 'O=mfatest1', 'O=renovationsvault', '*/O=mfatest1');
+
+/**
+ * `domsim demo`: the whole MFA trust flow on a fresh default domain, narrated step by
+ * step, with the propagation time the certificate took to reach each server.
+ */
+export async function runDemo(options: DemoOptions): Promise<number> {
+  const root = options.data === undefined ? mkdtempSync(join(tmpdir(), 'domsim-demo-')) : resolve(options.data);
+  const say = (text = '') => process.stdout.write(`${text}\n`);
+
+  say('domsim demo: issuing an MFA trust certificate and watching it replicate');
+  say();
+  say('Step 1. Create the renovations domain and start NATS and its three servers');
+  const started = Date.now();
+  const domain = await startFreshDomain(root);
+  say(`        ${domain.servers.length} servers answer after ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${root})`);
+
+  try {
+    await narrate(domain, say);
+  } finally {
+    if (options.keep) {
+      writeRunState(root, domain.runState());
+      await domain.client.close();
+      say(`The domain keeps running; stop it with: domsim down --data ${root}`);
+    } else {
+      await domain.stop();
+      if (options.data === undefined) rmSync(root, { recursive: true, force: true });
+      say('The demo domain is stopped.');
+    }
+  }
+  return ExitCode.Ok;
+}
+
+async function startFreshDomain(root: string): Promise<RunningDomain> {
+  try {
+    const manifest = createDomain(loadTopology(defaultTopologyPath()), root, { topologySource: 'the default renovations domain' });
+    return await startDomain({ root, manifest, detached: false });
+  } catch (error) {
+    if (error instanceof DomainDirectoryError) throw new CliError(`${error.message}; give --data a new directory or omit it`, ExitCode.Usage);
+    if (error instanceof NatsServerNotFoundError || error instanceof StartTimeoutError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+async function narrate(domain: RunningDomain, say: (text?: string) => void): Promise<void> {
+  const client = domain.client;
+  const trustLine = '/mfatest1 trusts /mfatest1 for MFA';
+
+  say();
+  say(`Step 2. Before: show idvault on ${abbreviate(SERVER2)} lists no MFA trust for /mfatest1`);
+  const before = await client.runCommand(SERVER2, 'show idvault');
+  for (const line of trustLines(before.lines)) say(`        ${line}`);
+
+  say();
+  say(`Step 3. At the console of ${abbreviate(SERVER1)}, the ID vault server:`);
+  const arrivals = watchArrivals(client);
+  const issuedAt = Date.now();
+  const reply = await client.runCommand(SERVER1, TRUST_COMMAND);
+  say(`        ${reply.echo}`);
+  for (const line of reply.lines) say(`        ${line}`);
+  if (!reply.ok) throw new CliError(`the trust certificate was not created: ${reply.lines.join(' ')}`);
+
+  say();
+  say('Step 4. Replication carries the certificate to every server (times from the save on server1):');
+  const times = await arrivals.until([SERVER1, SERVER2, SERVER3], PROPAGATION_TIMEOUT_MS);
+  const saved = times.get(SERVER1) ?? issuedAt;
+  const rows = [SERVER1, SERVER2, SERVER3].map((server) => {
+    const at = times.get(server);
+    return [abbreviate(server), at === undefined ? 'not yet' : server === SERVER1 ? 'saved' : 'applied', at === undefined ? '-' : `+${(at - saved).toFixed(1)} ms`];
+  });
+  for (const line of formatTable(['Server', 'Certificate', 'Time'], rows)) say(`        ${line}`);
+
+  say();
+  say(`Step 5. After: show idvault on ${abbreviate(SERVER2)}`);
+  const after = await client.runCommand(SERVER2, 'show idvault');
+  for (const line of trustLines(after.lines)) say(`        ${line}${line.endsWith(trustLine) ? '   <- the new trust' : ''}`);
+
+  say();
+  say(`Step 6. The Certificates view of names.nsf on ${abbreviate(SERVER3)}, a server without a vault:`);
+  const view = await client.view(SERVER3, 'names.nsf', 'Certificates');
+  const viewRows = view.rows.map((row) => view.columns.map((column) => row.values[column] ?? ''));
+  for (const line of formatTable(view.columns, viewRows)) say(`        ${line}`);
+  say();
+}
+
+function trustLines(lines: readonly string[]): string[] {
+  return lines.map((line) => line.replace(/^\[[^\]]*\] \S+ \S+ {3}/, '')).filter((line) => line.includes(' trusts '));
+}
+
+/** Records when each server stored the MFA certificate for /mfatest1, from applied notices. */
+function watchArrivals(client: DomainClient): { until(servers: readonly string[], timeoutMs: number): Promise<Map<string, number>> } {
+  const times = new Map<string, number>();
+  let wake: (() => void) | undefined;
+  const stop = client.onApplied((notice: AppliedNotice) => {
+    const isCertificate = notice.revisions.some((revision) => revision.unid === MFA_CERTIFICATE_UNID && !revision.deleted);
+    if (!isCertificate || times.has(notice.server)) return;
+    times.set(notice.server, notice.appliedAt);
+    wake?.();
+  });
+  return {
+    until: async (servers, timeoutMs) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!servers.every((server) => times.has(server)) && Date.now() < deadline) {
+        await new Promise<void>((resolveWake) => {
+          wake = resolveWake;
+          setTimeout(resolveWake, 100);
+        });
+      }
+      stop();
+      return times;
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { type HealthReply, replicasAgree } from '@domsim/client';
+import { isRecordedProcess, readRunState } from '@domsim/launcher';
+import { abbreviate } from '@domsim/names';
+
+import { ExitCode } from '../cli-error';
+import { connectToDomain, openDomainDirectory } from '../domain-context';
+import { formatTable } from '../format-table';
+
+export interface StatusOptions {
+  readonly data: string;
+  readonly json: boolean;
+}
+
+interface ServerStatus {
+  readonly server: string;
+  readonly pid?: number;
+  readonly running: boolean;
+  readonly health?: HealthReply;
+}
+
+/**
+ * `domsim status`: per server, whether it runs and answers, and per replica its version
+ * vector and digest; says whether every replica agrees across the servers that host it.
+ */
+export async function runStatus(options: StatusOptions): Promise<number> {
+  const { root, manifest } = openDomainDirectory(options.data);
+  const state = readRunState(root);
+  const statuses: ServerStatus[] = [];
+
+  if (state === undefined) {
+    for (const server of manifest.servers) statuses.push({ server: server.name, running: false });
+  } else {
+    const { client } = await connectToDomain({ data: options.data });
+    try {
+      for (const server of manifest.servers) {
+        const recorded = state.servers.find((entry) => entry.name === server.name);
+        const running = recorded !== undefined && isRecordedProcess(recorded.pid, recorded.dataDir);
+        const health = running ? await client.health(server.name).catch(() => undefined) : undefined;
+        statuses.push({ server: server.name, pid: recorded?.pid, running, health });
+      }
+    } finally {
+      await client.close();
+    }
+  }
+
+  const agreement = statuses.every((status) => status.health !== undefined) && replicasAgree(statuses.flatMap((status) => (status.health === undefined ? [] : [status.health])));
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ domain: manifest.domain, natsUrl: state?.natsUrl, servers: statuses, converged: agreement }, null, 2)}\n`);
+    return ExitCode.Ok;
+  }
+
+  const lines = [`Domain ${manifest.domain}${state === undefined ? ' is not running' : ` on NATS ${state.natsUrl}`}`];
+  const rows = statuses.flatMap((status) => {
+    const name = abbreviate(status.server);
+    if (status.health === undefined) return [[name, status.running ? 'not answering' : 'stopped', '', '', '']];
+    return status.health.replicas.map((replica) => [
+      name,
+      `pid ${status.pid ?? '?'}`,
+      replica.path,
+      Object.entries(replica.vector).map(([originator, counter]) => `${abbreviate(originator)}:${counter}`).join(' '),
+      replica.digest.slice(0, 12),
+    ]);
+  });
+  lines.push(...formatTable(['Server', 'Process', 'Database', 'Version vector', 'Digest'], rows));
+  if (state !== undefined) lines.push(agreement ? 'All replicas agree.' : 'Replicas differ; replication is still catching up or a server is down.');
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return ExitCode.Ok;
+}

@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+import { DomainClient } from '@domsim/client';
+import { liveProcesses, readRunState, type RunState } from '@domsim/launcher';
+import { abbreviate, InvalidNameError, nameKey } from '@domsim/names';
+import { type DomainManifest, readDomainManifest } from '@domsim/topology';
+
+import { CliError, ExitCode } from './cli-error';
+
+export const DEFAULT_DATA_DIRECTORY = './domain';
+
+export interface ConnectionOptions {
+  readonly data: string;
+  readonly nats?: string;
+  readonly domain?: string;
+}
+
+/** A domain directory with its manifest. */
+export interface DomainDirectory {
+  readonly root: string;
+  readonly manifest: DomainManifest;
+}
+
+export function openDomainDirectory(data: string): DomainDirectory {
+  const root = resolve(data);
+  const manifest = readDomainManifest(root);
+  if (manifest === undefined) {
+    const hint = existsSync(root) ? `${root} holds no domain.json` : `${root} does not exist`;
+    throw new CliError(`no domain in ${data}: ${hint}; create and start one with: domsim up --data ${data}`, ExitCode.Usage);
+  }
+  return { root, manifest };
+}
+
+/**
+ * Connects to a running domain: the NATS URL comes from --nats or from the run.json that
+ * `domsim up` wrote; the domain name from --domain or domain.json.
+ */
+export async function connectToDomain(options: ConnectionOptions): Promise<{ client: DomainClient; directory?: DomainDirectory; runState?: RunState }> {
+  if (options.nats !== undefined) {
+    const directory = existsSync(resolve(options.data, 'domain.json')) ? openDomainDirectory(options.data) : undefined;
+    const domain = options.domain ?? directory?.manifest.domain;
+    if (domain === undefined) throw new CliError(`--nats needs --domain NAME when ${options.data} holds no domain.json`, ExitCode.Usage);
+    return { client: await connect(options.nats, domain), directory };
+  }
+
+  const directory = openDomainDirectory(options.data);
+  const runState = readRunState(directory.root);
+  if (runState === undefined || liveProcesses(runState).length === 0) {
+    throw new CliError(`the domain in ${options.data} is not running; start it with: domsim up --data ${options.data} --detach`);
+  }
+  return { client: await connect(runState.natsUrl, directory.manifest.domain), directory, runState };
+}
+
+async function connect(natsUrl: string, domain: string): Promise<DomainClient> {
+  try {
+    return await DomainClient.connect({ natsUrl, domain, name: 'domsim cli' });
+  } catch (error) {
+    throw new CliError(`cannot connect to NATS at ${natsUrl}: ${(error as Error).message}; is the domain running (domsim status)?`);
+  }
+}
+
+/**
+ * Resolves a server name typed by the user to the canonical name of a server of the
+ * domain. Without a directory (a remote domain), any valid hierarchical name is accepted.
+ */
+export function resolveServerName(typed: string, directory: DomainDirectory | undefined): string {
+  let key: string;
+  try {
+    key = nameKey(typed);
+  } catch (error) {
+    if (error instanceof InvalidNameError) throw new CliError(`invalid server name "${typed}": ${error.reason}`, ExitCode.Usage);
+    throw error;
+  }
+  if (directory === undefined) return typed;
+  const server = directory.manifest.servers.find((candidate) => nameKey(candidate.name) === key);
+  if (server === undefined) {
+    const names = directory.manifest.servers.map((candidate) => abbreviate(candidate.name)).join(', ');
+    throw new CliError(`server ${typed} is not in domain ${directory.manifest.domain}; its servers are ${names}`, ExitCode.Usage);
+  }
+  return server.name;
+}

@@ -1,0 +1,105 @@
+import { Command, InvalidArgumentError } from 'commander';
+
+import { runConsole } from './commands/console.command';
+import { runDemo } from './commands/demo.command';
+import { runDown } from './commands/down.command';
+import { runExec } from './commands/exec.command';
+import { runStatus } from './commands/status.command';
+import { runUp } from './commands/up.command';
+import { runView } from './commands/view.command';
+import { CliError, ExitCode } from './cli-error';
+import { DEFAULT_DATA_DIRECTORY } from './domain-context';
+
+function positiveSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError(`"${value}" is not a positive number of seconds`);
+  return seconds;
+}
+
+const program = new Command('domsim')
+  .description('Run a simulated HCL Domino domain: servers that replicate their directory over NATS, with the ID vault and MFA trust flow')
+  .showHelpAfterError()
+  .exitOverride();
+
+const dataOption = ['--data <dir>', 'domain directory (created by up on first use)', DEFAULT_DATA_DIRECTORY] as const;
+const natsOption = ['--nats <url>', 'NATS server URL of a domain not started from this directory'] as const;
+const domainOption = ['--domain <name>', 'domain name, with --nats when the directory holds no domain.json'] as const;
+
+program
+  .command('up')
+  .description('create the domain on first use, then start a private nats-server and every server')
+  .option(...dataOption)
+  .option('--topology <file>', 'topology file for a new domain (default: the renovations domain shipped with domsim)')
+  .option('--nats <url>', 'use this NATS server instead of starting a private one')
+  .option('--detach', 'return once every console answers and leave the domain running', false)
+  .option('--timeout <seconds>', 'how long each server may take to start', positiveSeconds, 30)
+  .action(async (options) => exit(await runUp(options)));
+
+program
+  .command('down')
+  .description('stop what up started; the data stays')
+  .option(...dataOption)
+  .action(async (options) => exit(await runDown(options)));
+
+program
+  .command('exec')
+  .description("run one console command on a server, like Domino's server -c")
+  .argument('<server>', 'server name, e.g. server1/renovations')
+  .argument('<command...>', 'the console command; quote it as one argument')
+  .option(...dataOption)
+  .option(...natsOption)
+  .option(...domainOption)
+  .option('--json', 'print the reply as JSON', false)
+  .option('--timeout <seconds>', 'how long to wait for the reply', positiveSeconds, 60)
+  .action(async (server, words, options) => exit(await runExec(server, words, options)));
+
+program
+  .command('console')
+  .description("open a server's console: type commands, see its output live")
+  .argument('<server>', 'server name, e.g. server1/renovations')
+  .option(...dataOption)
+  .option(...natsOption)
+  .option(...domainOption)
+  .action(async (server, options) => exit(await runConsole(server, options)));
+
+program
+  .command('view')
+  .description('list a view of a database on a server, e.g. view server3/renovations names.nsf Certificates')
+  .argument('<server>', 'server name')
+  .argument('<database>', 'database path, e.g. names.nsf')
+  .argument('<view>', 'view name, e.g. Certificates')
+  .option(...dataOption)
+  .option(...natsOption)
+  .option(...domainOption)
+  .option('--json', 'print the rows as JSON', false)
+  .action(async (server, database, view, options) => exit(await runView(server, database, view, options)));
+
+program
+  .command('status')
+  .description('show each server, its replicas, version vectors and whether they agree')
+  .option(...dataOption)
+  .option('--json', 'print as JSON', false)
+  .action(async (options) => exit(await runStatus(options)));
+
+program
+  .command('demo')
+  .description('run the MFA trust flow on a fresh domain and narrate it with propagation times')
+  .option('--data <dir>', 'directory for the demo domain (default: a temporary directory, removed afterwards)')
+  .option('--keep', 'leave the demo domain running afterwards', false)
+  .action(async (options) => exit(await runDemo(options)));
+
+function exit(code: number): never {
+  process.exit(code);
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  const commanderCode = (error as { code?: string }).code;
+  if (commanderCode === 'commander.helpDisplayed' || commanderCode === 'commander.version' || commanderCode === 'commander.help') process.exit(ExitCode.Ok);
+  if (commanderCode !== undefined && commanderCode.startsWith('commander.')) process.exit(ExitCode.Usage);
+  if (error instanceof CliError) {
+    process.stderr.write(`domsim: ${error.message}\n`);
+    process.exit(error.exitCode);
+  }
+  process.stderr.write(`domsim: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(ExitCode.Failed);
+});
