@@ -5,7 +5,7 @@ export class NatsServerNotFoundError extends Error {
   constructor(readonly searched: readonly string[]) {
     super(
       [
-        'nats-server was not found (looked in DOMSIM_NATS_SERVER, PATH, /usr/sbin and /usr/bin).',
+        `nats-server was not found (looked for ${searched.slice(0, 3).join(', ')}${searched.length > 3 ? ', ...' : ''}).`,
         'Install it: sudo apt-get install -y nats-server   (Debian and Ubuntu)',
         '        or: brew install nats-server             (macOS)',
         'or set DOMSIM_NATS_SERVER to its path, or pass --nats nats://HOST:PORT to use a running NATS server.',

@@ -27,15 +27,21 @@ export interface StartedNatsServer {
   stop(): Promise<void>;
 }
 
-/** Finds the nats-server executable: DOMSIM_NATS_SERVER, then PATH, then Debian's /usr/sbin. */
+/**
+ * Finds the nats-server executable: DOMSIM_NATS_SERVER when set (and then only it), else
+ * PATH, then Debian's /usr/sbin.
+ */
 export function findNatsServerBinary(environment: NodeJS.ProcessEnv = process.env): string {
-  const candidates = [
-    environment.DOMSIM_NATS_SERVER,
-    ...(environment.PATH ?? '').split(delimiter).filter((entry) => entry !== '').map((entry) => join(entry, 'nats-server')),
-    '/usr/sbin/nats-server',
-    '/usr/bin/nats-server',
-    '/usr/local/bin/nats-server',
-  ].filter((candidate): candidate is string => candidate !== undefined && candidate !== '');
+  const override = environment.DOMSIM_NATS_SERVER;
+  const candidates =
+    override !== undefined && override !== ''
+      ? [override]
+      : [
+          ...(environment.PATH ?? '').split(delimiter).filter((entry) => entry !== '').map((entry) => join(entry, 'nats-server')),
+          '/usr/sbin/nats-server',
+          '/usr/bin/nats-server',
+          '/usr/local/bin/nats-server',
+        ];
   for (const candidate of candidates) {
     try {
       accessSync(candidate, constants.X_OK);

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 
 import { type DomainClient, type HealthReply, replicasAgree } from '@domsim/client';
 import {
+  findNatsServerBinary,
   liveProcesses,
   NatsServerNotFoundError,
   readRunState,
@@ -42,6 +43,7 @@ const CONVERGENCE_TIMEOUT_MS = 15_000;
  */
 export async function runUp(options: UpOptions): Promise<number> {
   const root = resolve(options.data);
+  if (options.nats === undefined) findNatsServer();
   const manifest = prepareDomain(root, options);
   assertNotRunning(root, options.data);
 
@@ -55,6 +57,16 @@ export async function runUp(options: UpOptions): Promise<number> {
     return ExitCode.Ok;
   }
   return superviseUntilStopped(root, domain);
+}
+
+/** Fails before anything is created when the private NATS server cannot be started. */
+function findNatsServer(): void {
+  try {
+    findNatsServerBinary();
+  } catch (error) {
+    if (error instanceof NatsServerNotFoundError) throw new CliError(error.message);
+    throw error;
+  }
 }
 
 function prepareDomain(root: string, options: UpOptions): DomainManifest {

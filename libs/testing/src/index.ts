@@ -1,0 +1,2 @@
+export { eventually, type EventuallyOptions } from './eventually';
+export { StartedTestDomain, TestDomainBuilder } from './test-domain';

@@ -1,0 +1,184 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { isAlive } from '@domsim/launcher';
+
+const CLI = join(__dirname, '..', 'bin', 'domsim.js');
+
+jest.setTimeout(120_000);
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function domsim(args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Run {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', input: options.input ?? '', env: { ...process.env, ...options.env }, timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function recordedPids(data: string): number[] {
+  const state = JSON.parse(readFileSync(join(data, 'run.json'), 'utf8')) as { servers: Array<{ pid: number }>; nats?: { pid: number } };
+  return [...state.servers.map((server) => server.pid), ...(state.nats === undefined ? [] : [state.nats.pid])];
+}
+
+describe('domsim CLI', () => {
+  let workspace: string;
+  let data: string;
+
+  beforeAll(() => {
+    workspace = mkdtempSync(join(tmpdir(), 'domsim-cli-'));
+    data = join(workspace, 'domain');
+  });
+
+  afterAll(() => {
+    if (existsSync(join(data, 'run.json'))) domsim(['down', '--data', data]);
+    rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('up --detach starts the default domain', () => {
+    const run = domsim(['up', '--data', data, '--detach']);
+
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('Created domain renovations');
+    expect(run.stdout).toContain('Every server holds the same directory.');
+    expect(recordedPids(data).every(isAlive)).toBe(true);
+  });
+
+  it('up refuses a domain that is already running', () => {
+    const run = domsim(['up', '--data', data, '--detach']);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('is already running');
+    expect(run.stderr).toContain(`domsim down --data ${data}`);
+  });
+
+  it('exec issues the trust certificate', () => {
+    const run = domsim(['exec', 'server1/renovations', 'mfamgmt create trustcert "*/O=mfatest1" cert.id mfatest1-demo', '--data', data]);
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^\[\d{6}:\d{6}-[0-9A-F]{16}\] \d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d {3}MFA Trust created successfully\n$/);
+  });
+
+  it('exec exits 1 when the command fails', () => {
+    const run = domsim(['exec', 'server1/renovations', 'mfamgmt create trustcert "*/O=mfatest1" cert.id wrong', '--data', data]);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('Wrong Password.');
+  });
+
+  it('exec exits 2 for a server outside the domain', () => {
+    const run = domsim(['exec', 'server9/renovations', 'show server', '--data', data]);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('server server9/renovations is not in domain renovations; its servers are server1/renovations, server2/renovations, server3/renovations');
+  });
+
+  it('show idvault on server2 lists the trust', () => {
+    const run = domsim(['exec', 'server2/renovations', 'show idvault', '--data', data]);
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('   /mfatest1 trusts /mfatest1 for MFA\n');
+  });
+
+  it('view lists the certificate on server3', () => {
+    const table = domsim(['view', 'server3/renovations', 'names.nsf', 'Certificates', '--data', data]);
+    const json = domsim(['view', 'server3/renovations', 'names.nsf', 'Certificates', '--data', data, '--json']);
+
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(/Multi-Factor Authentication Certificate +\/mfatest1 +\/renovationsvault +\*\/O=mfatest1 +\d\d\/\d\d\/\d{4}/);
+    const rows = (JSON.parse(json.stdout) as { rows: Array<{ values: Record<string, string> }> }).rows;
+    expect(rows.filter((row) => row.values.Type === 'Multi-Factor Authentication Certificate')).toHaveLength(1);
+  });
+
+  it('view names an unknown view and the existing ones', () => {
+    const run = domsim(['view', 'server3/renovations', 'names.nsf', 'Nope', '--data', data]);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('View Nope not found in names.nsf; views of names.nsf: Certificates, Servers, People, Connections');
+  });
+
+  it('console runs piped commands and shows their output', () => {
+    const run = domsim(['console', 'server2/renovations', '--data', data], { input: 'sh ta\nmfamgmt create trustcert "*/O=mfatest1" cert.id hunter2\n' });
+
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('> sh ta');
+    expect(run.stdout).toContain('Replicator               Idle');
+    expect(run.stdout).toContain('> mfamgmt create trustcert "*/O=mfatest1" cert.id ********');
+    expect(run.stdout).not.toContain('hunter2');
+  });
+
+  it('status reports agreeing replicas', () => {
+    const run = domsim(['status', '--data', data, '--json']);
+
+    expect(run.status).toBe(0);
+    expect((JSON.parse(run.stdout) as { converged: boolean }).converged).toBe(true);
+  });
+
+  it('down stops every process and keeps the data', () => {
+    const pids = recordedPids(data);
+
+    const run = domsim(['down', '--data', data]);
+
+    expect(run.status).toBe(0);
+    expect(pids.some(isAlive)).toBe(false);
+    expect(existsSync(join(data, 'run.json'))).toBe(false);
+    expect(existsSync(join(data, 'servers', 'server3', 'eventlog.sqlite'))).toBe(true);
+  });
+
+  it('up restarts the same domain with its state', () => {
+    const up = domsim(['up', '--data', data, '--detach']);
+    const view = domsim(['view', 'server3/renovations', 'names.nsf', 'Certificates', '--data', data, '--json']);
+    domsim(['down', '--data', data]);
+
+    expect(up.status).toBe(0);
+    expect(up.stdout).not.toContain('Created domain');
+    const rows = (JSON.parse(view.stdout) as { rows: Array<{ values: Record<string, string> }> }).rows;
+    expect(rows.filter((row) => row.values.Type === 'Multi-Factor Authentication Certificate')).toHaveLength(1);
+  });
+
+  it('exec on a stopped domain says how to start it', () => {
+    const run = domsim(['exec', 'server1/renovations', 'show server', '--data', data]);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`the domain in ${data} is not running; start it with: domsim up --data ${data} --detach`);
+  });
+
+  it('up rejects an invalid topology with file, field and reason', () => {
+    const topology = join(workspace, 'bad.yaml');
+    writeFileSync(topology, 'domain: bad\norganizations:\n  - name: /bad\n    certifier: { server: s1/bad, idFile: cert.id, password: x }\nservers:\n  - name: s1\n    administrationServer: true\n');
+    const target = join(workspace, 'bad-domain');
+
+    const run = domsim(['up', '--data', target, '--topology', topology, '--detach']);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`${topology}: servers[0].name: a hierarchical name needs at least a common name and an organization`);
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('up says how to install nats-server when it is missing', () => {
+    const target = join(workspace, 'no-nats');
+
+    const run = domsim(['up', '--data', target, '--detach'], { env: { DOMSIM_NATS_SERVER: join(workspace, 'missing', 'nats-server') } });
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('nats-server was not found');
+    expect(run.stderr).toContain('sudo apt-get install -y nats-server');
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('demo narrates the flow with propagation times', () => {
+    const run = domsim(['demo']);
+
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('MFA Trust created successfully');
+    expect(run.stdout).toMatch(/server2\/renovations +applied +\+\d+\.\d ms/);
+    expect(run.stdout).toMatch(/server3\/renovations +applied +\+\d+\.\d ms/);
+    expect(run.stdout).toContain('/mfatest1 trusts /mfatest1 for MFA   <- the new trust');
+  });
+});
