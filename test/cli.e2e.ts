@@ -1,9 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { isAlive } from '@domsim/launcher';
+import { isAlive, startNatsServer } from '@domsim/launcher';
+import { eventually } from '@domsim/testing';
 
 const CLI = join(__dirname, '..', 'bin', 'domsim.js');
 
@@ -180,5 +181,44 @@ describe('domsim CLI', () => {
     expect(run.stdout).toMatch(/server2\/renovations +applied +\+\d+\.\d ms/);
     expect(run.stdout).toMatch(/server3\/renovations +applied +\+\d+\.\d ms/);
     expect(run.stdout).toContain('/mfatest1 trusts /mfatest1 for MFA   <- the new trust');
+  });
+
+  it('up --nats uses a running NATS server and down leaves it running', async () => {
+    const nats = await startNatsServer();
+    const target = join(workspace, 'external-nats');
+    try {
+      const up = domsim(['up', '--data', target, '--nats', nats.url, '--detach']);
+      const exec = domsim(['exec', 'server2/renovations', 'show server', '--data', target]);
+      const down = domsim(['down', '--data', target]);
+
+      expect(up.status).toBe(0);
+      expect(up.stdout).toContain(`is up on NATS ${nats.url}:\n`);
+      expect(exec.status).toBe(0);
+      expect(down.stdout).not.toContain('Stopped nats-server');
+      expect(isAlive(nats.pid)).toBe(true);
+    } finally {
+      await nats.stop();
+    }
+  });
+
+  it('up in the foreground streams consoles and stops on Ctrl-C', async () => {
+    const target = join(workspace, 'foreground');
+    const child = spawn(process.execPath, [CLI, 'up', '--data', target], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+    await eventually(() => expect(output).toContain('Press Ctrl-C to stop the domain.'), { timeoutMs: 30_000, description: 'the foreground domain to start' });
+    const pids = recordedPids(target);
+    child.kill('SIGINT');
+    const code = await exited;
+
+    expect(code).toBe(0);
+    expect(output).toMatch(/server3\/renovations \| \[\d{6}:\d{6}-[0-9A-F]{16}\] [\d/]+ [\d:]+ {3}Database Replicator started/);
+    expect(output).toContain('Domain stopped; its data is kept.');
+    expect(pids.some(isAlive)).toBe(false);
+    expect(existsSync(join(target, 'run.json'))).toBe(false);
   });
 });
