@@ -124,9 +124,13 @@ function bindArguments(spec: CommandSpec, tokens: readonly Token[]): Record<stri
     throw new ConsoleInputError('MISSING_ARGUMENT', `Missing argument <${missing.name}>. Syntax: ${syntaxOf(spec)}`);
   }
   if (tokens.length > spec.arguments.length) {
-    const extra = tokens[spec.arguments.length];
-    const shown = spec.arguments[tokens.length - 1]?.secret === true ? SECRET_MASK : extra.text;
-    throw new ConsoleInputError('TOO_MANY_ARGUMENTS', `Too many arguments, starting at "${shown}". Syntax: ${syntaxOf(spec)}; quote an argument that contains spaces`);
+    // The words are shifted when there are too many, so any of them may be a secret.
+    const hasSecret = spec.arguments.some((arg) => arg.secret === true);
+    const extra = hasSecret ? '' : `, starting at "${tokens[spec.arguments.length].text}"`;
+    throw new ConsoleInputError(
+      'TOO_MANY_ARGUMENTS',
+      `Too many arguments (${tokens.length} given, at most ${spec.arguments.length})${extra}. Syntax: ${syntaxOf(spec)}; quote an argument that contains spaces`,
+    );
   }
   return Object.fromEntries(tokens.map((token, index) => [spec.arguments[index].name, token.text]));
 }

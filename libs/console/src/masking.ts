@@ -1,3 +1,5 @@
+import { distance } from 'fastest-levenshtein';
+
 import type { CommandRegistry, CommandSpec } from './command-registry';
 import { SECRET_MASK } from './command-registry';
 import { ConsoleInputError } from './errors';
@@ -36,12 +38,19 @@ function hasSecret(spec: CommandSpec): boolean {
   return spec.arguments.some((arg) => arg.secret === true);
 }
 
+/** Edits (Levenshtein distance) within which a first word is taken for a mistyped keyword. */
+const MAX_TYPO_DISTANCE = 3;
+
 /** True when the first word could be a shortened or mistyped command that takes a secret. */
 function mightHoldSecret(firstWord: string, registry: CommandRegistry<CommandSpec>): boolean {
   const word = firstWord.toLowerCase();
   return registry
     .all()
-    .some((spec) => hasSecret(spec) && (spec.keywords[0].startsWith(word) || word.startsWith(spec.keywords[0].slice(0, 3))));
+    .filter(hasSecret)
+    .some((spec) => {
+      const keyword = spec.keywords[0];
+      return keyword.startsWith(word) || word.startsWith(keyword.slice(0, 3)) || distance(word, keyword) <= MAX_TYPO_DISTANCE;
+    });
 }
 
 function maskFrom(line: string, tokens: readonly Token[], first: number): string {

@@ -18,7 +18,8 @@ const CONTROL_CHARACTER = /[\u0000-\u0008\u000A-\u001F\u007F]/;
  * must open and close a whole word.
  *
  * @throws ConsoleInputError for an unbalanced or misplaced quote, a control character,
- * or a line longer than MAX_COMMAND_LENGTH.
+ * or a line longer than MAX_COMMAND_LENGTH. Messages give positions, never the text of the
+ * line, because it may hold a password.
  */
 export function tokenize(line: string): Token[] {
   if (line.length > MAX_COMMAND_LENGTH) {
@@ -48,11 +49,11 @@ export function tokenize(line: string): Token[] {
 function readQuoted(line: string, start: number): Token {
   const close = line.indexOf('"', start + 1);
   if (close < 0) {
-    throw new ConsoleInputError('UNBALANCED_QUOTE', `Missing closing double quote for the argument starting at position ${start + 1}: ${line.slice(start)}`);
+    throw new ConsoleInputError('UNBALANCED_QUOTE', `Missing closing double quote for the argument that starts at position ${start + 1}`);
   }
   const end = close + 1;
   if (end < line.length && line[end] !== ' ' && line[end] !== '\t') {
-    throw new ConsoleInputError('UNEXPECTED_QUOTE', `Unexpected text after the closing double quote at position ${end}: ${line.slice(start)}; separate arguments with spaces`);
+    throw new ConsoleInputError('UNEXPECTED_QUOTE', `Unexpected text right after the closing double quote at position ${end}; separate arguments with spaces`);
   }
   return { text: line.slice(start + 1, close), start, end, quoted: true };
 }
@@ -61,7 +62,7 @@ function readPlain(line: string, start: number): Token {
   let end = start;
   while (end < line.length && line[end] !== ' ' && line[end] !== '\t') {
     if (line[end] === '"') {
-      throw new ConsoleInputError('UNEXPECTED_QUOTE', `Unexpected double quote at position ${end + 1} inside ${line.slice(start).split(/[ \t]/)[0]}; quote the whole argument`);
+      throw new ConsoleInputError('UNEXPECTED_QUOTE', `Unexpected double quote at position ${end + 1}, inside an argument; quote the whole argument`);
     }
     end += 1;
   }

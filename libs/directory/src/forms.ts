@@ -25,3 +25,6 @@ export const NAMES_NSF = 'names.nsf';
 
 /** The note of a "Replication or Save Conflict" document carries this item, as in Domino. */
 export const CONFLICT_ITEM = '$Conflict';
+
+/** A response document's link to its parent; a conflict document points to the document it lost to. */
+export const REF_ITEM = '$REF';

@@ -10,7 +10,7 @@ export {
   type RevisionSource,
 } from './directory-store';
 export { NoteStateError, RejectedRevisionError, UnknownReplicaError } from './errors';
-export { CertificateTypes, type CertificateType, CONFLICT_ITEM, Forms, NAMES_NSF } from './forms';
+export { CertificateTypes, type CertificateType, CONFLICT_ITEM, Forms, NAMES_NSF, REF_ITEM } from './forms';
 export { deriveUnid, newReplicaId, newUnid } from './ids';
 export { findItem, textItem, textListItem } from './items';
 export { NoteHistory } from './note-history';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 
+import { CONFLICT_ITEM, REF_ITEM } from './forms';
 import { deriveUnid } from './ids';
 import { NoteHistory } from './note-history';
 import { type Items, type Revision, type RevisionRef, revisionKey } from './revision';
@@ -64,7 +65,9 @@ export class ReplicaState {
       if (winner.deleted) continue;
       yield toNote(winner);
       for (const loser of conflicts) {
-        yield { ...toNote(loser), unid: conflictUnid(history.unid, loser), conflictOf: history.unid };
+        const note = toNote(loser);
+        const items = { ...note.items, [CONFLICT_ITEM]: '', [REF_ITEM]: history.unid };
+        yield { ...note, items, unid: conflictUnid(history.unid, loser), conflictOf: history.unid };
       }
     }
   }

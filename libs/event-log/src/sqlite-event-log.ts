@@ -41,10 +41,15 @@ export class SqliteEventLog<T> {
 
   private constructor(readonly file: string) {
     this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.checkIntegrity();
-    this.db.exec(SCHEMA);
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.checkIntegrity();
+      this.db.exec(SCHEMA);
+    } catch (error) {
+      this.db.close();
+      throw asCorruptLogError(file, error);
+    }
 
     this.insert = this.db.prepare('INSERT INTO events (replica_id, originator, counter, body, appended_at) VALUES (?, ?, ?, ?, ?)');
     this.selectRange = this.db.prepare(
@@ -144,10 +149,7 @@ export class SqliteEventLog<T> {
   private checkIntegrity(): void {
     const rows = this.db.pragma('quick_check') as Array<{ quick_check: string }>;
     const problems = rows.map((row) => row.quick_check).filter((text) => text !== 'ok');
-    if (problems.length > 0) {
-      this.db.close();
-      throw new CorruptLogError(this.file, problems.slice(0, 3).join('; '));
-    }
+    if (problems.length > 0) throw new CorruptLogError(this.file, problems.slice(0, 3).join('; '));
   }
 
   private loadVectors(): void {
@@ -176,4 +178,16 @@ export class SqliteEventLog<T> {
       appendedAt: row.appended_at,
     };
   }
+}
+
+/** SQLite's codes for a file that is not a database or is damaged. */
+const CORRUPTION_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
+
+function asCorruptLogError(file: string, error: unknown): unknown {
+  if (error instanceof CorruptLogError) return error;
+  const code = (error as { code?: string }).code;
+  if (code !== undefined && CORRUPTION_CODES.has(code.split('_').slice(0, 2).join('_'))) {
+    return new CorruptLogError(file, `${code}: ${(error as Error).message}`);
+  }
+  return error;
 }

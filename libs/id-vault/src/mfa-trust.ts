@@ -59,9 +59,13 @@ export function planMfaTrust(request: MfaTrustRequest, idFiles: IdFileSource): M
     pattern: formatPatternCanonical(pattern),
     issued: request.now,
   });
+  // An expired certificate for the same grant has the same UNID; the new one replaces it.
+  const replacesExpired = request.names.note(document.unid) !== undefined;
   return {
     database: NAMES_NSF,
-    change: { kind: 'create', unid: document.unid, form: document.form, items: document.items },
+    change: replacesExpired
+      ? { kind: 'update', unid: document.unid, form: document.form, items: document.items }
+      : { kind: 'create', unid: document.unid, form: document.form, items: document.items },
     certifier: toAbbreviated(certifier.name),
     pattern: formatPatternCanonical(pattern),
     vaultName: vault.vaultName,

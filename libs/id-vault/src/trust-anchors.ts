@@ -1,6 +1,6 @@
 import type { RevisionCheck } from '@domsim/directory';
 import { CertificateTypes, Forms, textItem } from '@domsim/directory';
-import { nameKey, tryNameKey } from '@domsim/names';
+import { certifierCovers, nameKey, parseName, parseTrustPattern, tryNameKey } from '@domsim/names';
 import { certificateFingerprint, isSelfSigned, readCertificate, verifyItems } from '@domsim/pki';
 
 import { SIGNATURE_ITEM, signedItemsOf } from './trust-certificates';
@@ -77,6 +77,17 @@ function checkTrustCertificate(items: Parameters<typeof textItem>[0], anchors: T
   if (signature === '') return `the ${type} from ${issuer} is not signed`;
   if (!verifyItems(signedItemsOf(items), signature, certificatePem)) {
     return `the signature of the ${type} does not verify with the public key of ${issuer}`;
+  }
+  if (type === CertificateTypes.Mfa) return checkMfaScope(issuer, textItem(items, 'AllowedPattern'));
+  return undefined;
+}
+
+/** A certifier may grant MFA trust only for its own O or OU and the units below it. */
+function checkMfaScope(issuer: string, pattern: string): string | undefined {
+  try {
+    if (!certifierCovers(parseName(issuer), parseTrustPattern(pattern))) return `certifier ${issuer} cannot grant MFA trust for ${pattern}`;
+  } catch {
+    return `the MFA certificate's pattern "${pattern}" or issuer "${issuer}" is not a valid name`;
   }
   return undefined;
 }

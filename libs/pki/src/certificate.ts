@@ -1,5 +1,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 
+import forge from 'node-forge';
+
 import { type DominoName, toCanonical } from '@domsim/names';
 
 /** What domsim reads from a certifier's X.509 certificate. */
@@ -13,14 +15,15 @@ export interface CertificateInfo {
 
 /**
  * Reads a certifier certificate. The Domino name comes from the subject's O, OU and C
- * attributes; X.509 lists them most significant first, so the OUs are reversed.
+ * attributes, read by forge so that values with commas or quotes keep their text; X.509
+ * lists them most significant first, so the OUs are reversed.
  */
 export function readCertificate(certificatePem: string): CertificateInfo {
   const certificate = new X509Certificate(certificatePem);
-  const attributes = certificate.subject.split('\n').map((line) => {
-    const separator = line.indexOf('=');
-    return { key: line.slice(0, separator), value: line.slice(separator + 1) };
-  });
+  const attributes = forge.pki.certificateFromPem(certificatePem).subject.attributes.map((attribute) => ({
+    key: attribute.shortName ?? '',
+    value: String(attribute.value ?? ''),
+  }));
   const organization = attributes.find((attribute) => attribute.key === 'O')?.value;
   if (organization === undefined) {
     throw new Error(`certificate subject "${certificate.subject.replace(/\n/g, ', ')}" has no O attribute`);

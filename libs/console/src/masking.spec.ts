@@ -1,0 +1,49 @@
+import { dominoCommandRegistry, maskSecrets, MAX_COMMAND_LENGTH } from '@domsim/console';
+
+const registry = dominoCommandRegistry();
+
+describe('maskSecrets', () => {
+  it.each([
+    ['mfamgmt create trustcert "*/O=mfatest1" cert.id secret', 'mfamgmt create trustcert "*/O=mfatest1" cert.id ********'],
+    ['mfamgmt create trustcert "*/O=mfatest1" cert.id "two words"', 'mfamgmt create trustcert "*/O=mfatest1" cert.id ********'],
+    ['mfa cr tr "*/O=mfatest1" cert.id secret', 'mfa cr tr "*/O=mfatest1" cert.id ********'],
+    ['MFAMGMT CREATE TRUSTCERT "*/O=mfatest1" cert.id secret', 'MFAMGMT CREATE TRUSTCERT "*/O=mfatest1" cert.id ********'],
+    ['mfamgmt create trustcert "*/O=mfatest1" cert.id secret  ', 'mfamgmt create trustcert "*/O=mfatest1" cert.id ********  '],
+    ['mfamgmt create trustcert cert.id secret', 'mfamgmt create trustcert ******** ********'],
+    ['mfamgmt create trustcert "*/O=mfatest1" cert.id secret extra', 'mfamgmt create trustcert ******** ******** ******** ********'],
+    ['mfamgmt create trustcrt "*/O=mfatest1" cert.id secret', 'mfamgmt ******** ******** ******** ******** ********'],
+    ['mfamgmt create trustcert "*/O=mfatest1 cert.id secret', 'mfamgmt ********'],
+  ])('masks %j', (line, masked) => {
+    expect(maskSecrets(line, registry)).toBe(masked);
+  });
+
+  it.each([['show idvault'], ['sh idv'], ['help mfamgmt'], ['shutdown now'], [''], ['show "idvault']])('leaves %j as typed', (line) => {
+    expect(maskSecrets(line, registry)).toBe(line);
+  });
+
+  it.each([
+    ['the exact syntax', 'mfamgmt create trustcert "*/O=mfatest1" cert.id secret'],
+    ['a missing argument', 'mfamgmt create trustcert cert.id secret'],
+    ['a missing keyword', 'mfamgmt trustcert "*/O=mfatest1" cert.id secret'],
+    ['an extra argument', 'mfamgmt create trustcert "*/O=mfatest1" cert.id secret extra'],
+    ['an unquoted pattern with a space', 'mfamgmt create trustcert */O=mfa test1 cert.id secret'],
+    ['a keyword typo', 'mfamgmt create trustcrt "*/O=mfatest1" cert.id secret'],
+    ['a typo in the first keyword', 'mfamgnt create trustcert "*/O=mfatest1" cert.id secret'],
+    ['a first keyword missing a letter', 'mfmgmt create trustcert "*/O=mfatest1" cert.id secret'],
+    ['shortened keywords', 'mfa cr tr "*/O=mfatest1" cert.id secret'],
+    ['a quoted keyword', '"mfamgmt" create trustcert "*/O=mfatest1" cert.id secret'],
+    ['leading spaces', '   mfamgmt create trustcert "*/O=mfatest1" cert.id secret'],
+    ['an unbalanced quote', 'mfamgmt create trustcert "*/O=mfatest1 cert.id secret'],
+    ['an unbalanced quote on the password', 'mfamgmt create trustcert "*/O=mfatest1" cert.id "secret'],
+    ['text glued to a closing quote', 'mfamgmt create trustcert "*/O=mfatest1"cert.id secret'],
+    ['a quote inside the password', 'mfamgmt create trustcert "*/O=mfatest1" cert.id sec"ret"'],
+    ['a control character', 'mfamgmt create trustcert "*/O=mfatest1" cert.id secret\u0007'],
+    ['an over-long line', `mfamgmt create trustcert "*/O=mfatest1" cert.id secret ${'x'.repeat(MAX_COMMAND_LENGTH)}`],
+  ])('hides the password with %s', (_label, line) => {
+    const masked = maskSecrets(line, registry);
+
+    expect(masked).not.toContain('secret');
+    expect(masked).not.toContain('sec"ret');
+    expect(masked).toContain('********');
+  });
+});
