@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { DomainClient } from '@domsim/client';
-import { liveProcesses, readRunState, type RunState } from '@domsim/launcher';
+import { liveProcesses, loadConsoleKeys, readRunState, type RunState } from '@domsim/launcher';
 import { abbreviate, InvalidNameError, nameKey } from '@domsim/names';
 import { type DomainManifest, readDomainManifest } from '@domsim/topology';
 
@@ -41,7 +41,9 @@ export async function connectToDomain(options: ConnectionOptions): Promise<{ cli
     const directory = existsSync(resolve(options.data, 'domain.json')) ? openDomainDirectory(options.data) : undefined;
     const domain = options.domain ?? directory?.manifest.domain;
     if (domain === undefined) throw new CliError(`--nats needs --domain NAME when ${options.data} holds no domain.json`, ExitCode.Usage);
-    return { client: await connect(options.nats, domain), directory };
+    const client = await connect(options.nats, domain);
+    if (directory !== undefined) loadConsoleKeys(client, directory.root, directory.manifest);
+    return { client, directory };
   }
 
   const directory = openDomainDirectory(options.data);
@@ -49,7 +51,9 @@ export async function connectToDomain(options: ConnectionOptions): Promise<{ cli
   if (runState === undefined || liveProcesses(runState).length === 0) {
     throw new CliError(`the domain in ${options.data} is not running; start it with: domsim up --data ${options.data} --detach`);
   }
-  return { client: await connect(runState.natsUrl, directory.manifest.domain), directory, runState };
+  const client = await connect(runState.natsUrl, directory.manifest.domain);
+  loadConsoleKeys(client, directory.root, directory.manifest);
+  return { client, directory, runState };
 }
 
 async function connect(natsUrl: string, domain: string): Promise<DomainClient> {

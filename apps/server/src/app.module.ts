@@ -5,6 +5,9 @@ import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 
 import type { ServerRuntime } from './config/server-runtime';
+import { AdminAuthService } from './console/admin-auth.service';
+import { ConsoleHttpController } from './console/console-http.controller';
+import { ConsoleKeyService } from './console/console-key.service';
 import { ConsoleOutputService } from './console/console-output.service';
 import { ConsoleService } from './console/console.service';
 import { natsControllersFor } from './console/nats-controllers';
@@ -16,6 +19,7 @@ import { IdVaultService } from './id-vault/id-vault.service';
 import { NatsModule } from './nats/nats.module';
 import { ReplicationService } from './replication/replication.service';
 import { ServerStatusService } from './status/server-status.service';
+import { StatisticsService } from './status/statistics.service';
 import { SERVER_RUNTIME } from './tokens';
 import { ViewsController } from './views/views.controller';
 import { ViewsService } from './views/views.service';
@@ -49,8 +53,8 @@ export class AppModule {
         NatsModule,
         DirectoryModule,
       ],
-      controllers: [...natsControllersFor(runtime.subjects, runtime.setup.server), HealthController, ViewsController],
-      providers: [ConsoleOutputService, ConsoleService, ServerStatusService, IdFileRepository, IdVaultService, ReplicationService, HealthService, ViewsService],
+      controllers: [...natsControllersFor(runtime.subjects, runtime.setup.server), HealthController, ViewsController, ConsoleHttpController],
+      providers: [AdminAuthService, ConsoleKeyService, ConsoleOutputService, ConsoleService, ServerStatusService, IdFileRepository, IdVaultService, ReplicationService, HealthService, ViewsService, StatisticsService],
     };
   }
 }

@@ -10,6 +10,7 @@ import { AppModule } from './app.module';
 import { readServerEnvironment } from './config/server-config';
 import { loadServerRuntime } from './config/server-runtime';
 import { ConsoleOutputService, ConsoleTasks } from './console/console-output.service';
+import { TolerantNatsDeserializer } from './console/tolerant-nats-deserializer';
 import { ServerStatusService } from './status/server-status.service';
 
 /**
@@ -26,7 +27,13 @@ async function bootstrap(): Promise<void> {
   app.connectMicroservice<MicroserviceOptions>(
     {
       transport: Transport.NATS,
-      options: { servers: runtime.environment.DOMSIM_NATS_URL.split(',').map((url) => url.trim()), name: `domsim ${runtime.setup.server} console`, maxReconnectAttempts: -1, reconnectTimeWait: 250 },
+      options: {
+        servers: runtime.environment.DOMSIM_NATS_URL.split(',').map((url) => url.trim()),
+        name: `domsim ${runtime.setup.server} console`,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+        deserializer: new TolerantNatsDeserializer(),
+      },
     },
     { inheritAppConfig: true },
   );

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import { connect, ErrorCode, type NatsConnection, type NatsError, type Subscription } from 'nats';
 
+import { dominoCommandRegistry, maskSecrets, type SealedCommand, sealCommand } from '@domsim/console';
+import { nameKey } from '@domsim/names';
 import { DomainSubjects } from '@domsim/replication';
 
 import { ServerRequestError, ServerUnreachableError } from './errors';
@@ -24,6 +26,8 @@ const decoder = new TextDecoder();
  */
 export class DomainClient {
   readonly subjects: DomainSubjects;
+  private readonly registry = dominoCommandRegistry();
+  private readonly consoleKeys = new Map<string, string>();
 
   private constructor(
     readonly connection: NatsConnection,
@@ -37,10 +41,25 @@ export class DomainClient {
     return new DomainClient(connection, options.domain);
   }
 
-  /** Runs one command at a server's console, as `server -c` does. */
-  runCommand(server: string, command: string, timeoutMs = DEFAULT_TIMEOUT_MS, requestId?: string): Promise<ConsoleReply> {
-    const request: ConsoleRequest = requestId === undefined ? { command } : { command, requestId };
+  /**
+   * Runs one command at a server's console, as `server -c` does. Secret arguments are
+   * sealed for the server's console key before the command leaves this process.
+   */
+  async runCommand(server: string, command: string, timeoutMs = DEFAULT_TIMEOUT_MS, requestId?: string): Promise<ConsoleReply> {
+    let sealed: SealedCommand = { command };
+    if (maskSecrets(command, this.registry) !== command) {
+      sealed = sealCommand(command, this.registry, await this.consoleKey(server, timeoutMs));
+    }
+    const request: ConsoleRequest = requestId === undefined ? sealed : { ...sealed, requestId };
     return this.nestRequest<ConsoleReply>(server, this.subjects.console(server), request, timeoutMs);
+  }
+
+  /**
+   * Sets the console key to seal secrets for one server, e.g. read from its data
+   * directory. Without it the key is fetched from the server's health reply.
+   */
+  useConsoleKey(server: string, publicKeyPem: string): void {
+    this.consoleKeys.set(nameKey(server), publicKeyPem);
   }
 
   /** @throws ServerRequestError with VIEW_NOT_FOUND when the database or view does not exist. */
@@ -49,6 +68,16 @@ export class DomainClient {
     const reply = await this.nestRequest<ViewRequestReply>(server, this.subjects.view(server), request, timeoutMs);
     if (!reply.ok) throw new ServerRequestError(server, reply.code, reply.error);
     return reply.view;
+  }
+
+  private async consoleKey(server: string, timeoutMs: number): Promise<string> {
+    const known = this.consoleKeys.get(nameKey(server));
+    if (known !== undefined) return known;
+    // NOTE: a key fetched over NATS is trusted on first use; the CLI reads keys from the
+    // servers' data directories instead whenever it has them.
+    const { consoleKey } = await this.health(server, timeoutMs);
+    this.consoleKeys.set(nameKey(server), consoleKey);
+    return consoleKey;
   }
 
   health(server: string, timeoutMs = 2_000): Promise<HealthReply> {

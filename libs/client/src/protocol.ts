@@ -1,8 +1,10 @@
+import type { SealedSecret } from '@domsim/console';
 import type { ViewRow } from '@domsim/directory';
 
-/** Request to run one console command. */
+/** Request to run one console command; secret arguments are masked in `command` and sealed in `secrets`. */
 export interface ConsoleRequest {
   readonly command: string;
+  readonly secrets?: readonly SealedSecret[];
   /** Tags the echo and output lines the server publishes, so the sender can recognise them. */
   readonly requestId?: string;
 }
@@ -48,6 +50,8 @@ export interface HealthReply {
   readonly pid: number;
   readonly uptimeMs: number;
   readonly http?: string;
+  /** The X25519 public key (PEM) that console secrets are sealed for. */
+  readonly consoleKey: string;
   readonly replicas: readonly ReplicaHealth[];
 }
 

@@ -2,7 +2,7 @@ import type { CommandSpec } from './command-registry';
 import { CommandRegistry } from './command-registry';
 
 /** Stable ids that connect a command's syntax (shared with clients) to its handler on the server. */
-export type CommandId = 'help' | 'show-idvault' | 'show-server' | 'show-tasks' | 'mfamgmt-create-trustcert';
+export type CommandId = 'help' | 'show-idvault' | 'show-server' | 'show-tasks' | 'show-stat' | 'mfamgmt-create-trustcert' | 'sim-show-replicas';
 
 export interface DominoCommandSpec extends CommandSpec {
   readonly id: CommandId;
@@ -18,10 +18,23 @@ export const DOMINO_COMMANDS: readonly DominoCommandSpec[] = [
   { id: 'show-server', keywords: ['show', 'server'], arguments: [], summary: 'Show the server name, domain, directory and elapsed time' },
   { id: 'show-tasks', keywords: ['show', 'tasks'], arguments: [], summary: 'Show the server tasks and what each is doing' },
   {
+    id: 'show-stat',
+    keywords: ['show', 'stat'],
+    arguments: [{ name: 'statistic', optional: true }],
+    summary: 'Show statistics, all or those matching a name such as Replica.Cluster.*',
+  },
+  {
     id: 'mfamgmt-create-trustcert',
     keywords: ['mfamgmt', 'create', 'trustcert'],
     arguments: [{ name: 'OU or O to allow' }, { name: 'certifier ID file' }, { name: 'certifier password', secret: true }],
     summary: 'Issue a Multi-Factor Authentication Certificate, e.g. mfamgmt create trustcert "*/O=mfatest1" cert.id <password>',
+  },
+  {
+    id: 'sim-show-replicas',
+    keywords: ['sim', 'show', 'replicas'],
+    arguments: [],
+    summary: 'Show each replica on this server: replica ID, notes, version vector and digest',
+    simulatorOnly: true,
   },
 ];
 

@@ -7,7 +7,9 @@ export type ConsoleInputErrorCode =
   | 'UNKNOWN_COMMAND'
   | 'AMBIGUOUS_COMMAND'
   | 'MISSING_ARGUMENT'
-  | 'TOO_MANY_ARGUMENTS';
+  | 'TOO_MANY_ARGUMENTS'
+  | 'INVALID_SECRET'
+  | 'UNKNOWN_STATISTIC';
 
 /** A console line that cannot be run as typed. The message is what the console shows. */
 export class ConsoleInputError extends Error {

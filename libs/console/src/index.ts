@@ -5,3 +5,4 @@ export { helpLines } from './help';
 export { maskSecrets } from './masking';
 export { MAX_COMMAND_LENGTH, type Token, tokenize } from './tokenizer';
 export { type CommandId, DOMINO_COMMANDS, type DominoCommandSpec, dominoCommandRegistry } from './domino-commands';
+export { CONSOLE_PRIVATE_KEY_FILE, CONSOLE_PUBLIC_KEY_FILE, generateConsoleKeyPair, type SealedCommand, type SealedSecret, sealCommand, unsealCommand } from './secret-transport';

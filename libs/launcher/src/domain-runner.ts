@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { DomainClient } from '@domsim/client';
 import type { DomainManifest } from '@domsim/topology';
 
+import { loadConsoleKeys } from './console-keys';
 import { StartTimeoutError } from './errors';
 import { startNatsServer, type StartedNatsServer } from './nats-server';
 import { terminate } from './processes';
@@ -75,6 +76,7 @@ export async function startDomain(options: StartDomainOptions): Promise<RunningD
     const [first, ...rest] = ordered;
     await startAndWait([first], options, root, natsUrl, client, servers, timeoutMs);
     await startAndWait(rest, options, root, natsUrl, client, servers, timeoutMs);
+    loadConsoleKeys(client, root, options.manifest);
   } catch (error) {
     await stop();
     throw error;

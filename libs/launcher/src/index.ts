@@ -5,3 +5,4 @@ export { commandLineOf, isAlive, terminate, waitFor } from './processes';
 export { serverEntryPoint, type ServerProcessOptions, spawnServerProcess } from './server-process';
 export { type RunningDomain, type RunningServer, SERVER_OUTPUT_FILE, startDomain, type StartDomainOptions } from './domain-runner';
 export { isRecordedProcess, liveProcesses, readRunState, removeRunState, RUN_STATE_FILE, type RunState, writeRunState } from './run-state';
+export { loadConsoleKeys } from './console-keys';

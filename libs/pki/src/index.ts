@@ -2,3 +2,4 @@ export { certificateFingerprint, type CertificateInfo, certifierNameMatches, isS
 export { type CertifierId, createCertifierId, type CreateCertifierIdOptions, type CreatedCertifierId, openCertifierId } from './certifier-id';
 export { IdFileError, NotAnIdFileError, WrongPasswordError } from './errors';
 export { signItems, verifyItems } from './signature';
+export { hashInternetPassword, verifyInternetPassword } from './internet-password';

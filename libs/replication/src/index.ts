@@ -9,3 +9,4 @@ export {
 } from './messages';
 export { isAhead, type PartnerHistory, type PullOutcome, Replicator, type ReplicatorOptions, type ReplicatorStats } from './replicator';
 export { DomainSubjects } from './subjects';
+export { type Delivery, ReplicationCounters, type ReplicationStatistics } from './replication-stats';

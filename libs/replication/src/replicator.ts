@@ -17,6 +17,7 @@ import {
   type VectorMessage,
   vectorMessageSchema,
 } from './messages';
+import { type Delivery, type ReplicationStatistics, ReplicationCounters } from './replication-stats';
 import type { DomainSubjects } from './subjects';
 
 export interface ReplicatorOptions {
@@ -52,12 +53,7 @@ export interface PartnerHistory {
   failures: number;
 }
 
-export interface ReplicatorStats {
-  readonly revisionsPushed: number;
-  readonly revisionsApplied: number;
-  readonly revisionsRejected: number;
-  readonly messagesRejected: number;
-  readonly pullsStarted: number;
+export interface ReplicatorStats extends ReplicationStatistics {
   readonly partners: Readonly<Record<string, PartnerHistory>>;
 }
 
@@ -83,7 +79,7 @@ export class Replicator {
   private heartbeat: NodeJS.Timeout | undefined;
   private unsubscribeStore: (() => void) | undefined;
   private stopped = false;
-  private counts = { revisionsPushed: 0, revisionsApplied: 0, revisionsRejected: 0, messagesRejected: 0, pullsStarted: 0 };
+  private readonly counters = new ReplicationCounters();
 
   constructor(private readonly options: ReplicatorOptions) {
     this.warnings = new RateLimitedWarnings(options.logger);
@@ -145,12 +141,11 @@ export class Replicator {
   }
 
   stats(): ReplicatorStats {
-    return { ...this.counts, partners: Object.fromEntries(this.partners) };
+    return { ...this.counters.snapshot(this.inFlight.size), partners: Object.fromEntries(this.partners) };
   }
 
   private async runPull(peer: string, replicaId: string): Promise<PullOutcome> {
     const { connection, subjects, store, server } = this.options;
-    this.counts.pullsStarted += 1;
     const history = this.partner(peer);
     let received = 0;
     let pages = 0;
@@ -162,21 +157,24 @@ export class Replicator {
         reply = await connection.request(subjects.pull(peer), encodeMessage(request), { timeout: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS });
       } catch (error) {
         history.failures += 1;
+        this.counters.recordPullSession(false);
         this.options.logger.debug(`Pull of ${replicaId} from ${peer} failed: ${(error as Error).message}`);
         throw error;
       }
       const decoded = decodeMessage(reply.data, pullReplySchema);
       if (!decoded.ok) {
         history.failures += 1;
+        this.counters.recordPullSession(false);
         this.rejectMessage('pull reply', peer, decoded.reason);
         throw new Error(`invalid pull reply from ${peer}: ${decoded.reason}`);
       }
       if ('error' in decoded.value) {
         history.failures += 1;
+        this.counters.recordPullSession(false);
         throw new Error(`${peer} refused the pull of ${replicaId}: ${decoded.value.error}`);
       }
 
-      const result = this.receive(peer, replicaId, decoded.value.revisions);
+      const result = this.receive(peer, replicaId, decoded.value.revisions, 'pull');
       received += result.applied.length;
       pages += 1;
       if (!decoded.value.more || this.stopped) break;
@@ -184,6 +182,7 @@ export class Replicator {
 
     history.lastPullAt = Date.now();
     history.revisionsReceived += received;
+    this.counters.recordPullSession(true);
     if (received > 0) this.options.logger.debug(`Pulled ${received} revisions of ${replicaId} from ${peer} in ${pages} pages`);
     return { peer, replicaId, received, pages };
   }
@@ -246,7 +245,7 @@ export class Replicator {
     }
     const push = decoded.value;
     if (nameKey(push.from) === nameKey(this.options.server)) return;
-    const result = this.receive(push.from, push.replicaId, push.revisions);
+    const result = this.receive(push.from, push.replicaId, push.revisions, 'push');
     if (result.gaps.length > 0) void this.pull(push.from, push.replicaId).catch(() => undefined);
   }
 
@@ -271,17 +270,17 @@ export class Replicator {
     }
   }
 
-  private receive(from: string, replicaId: string, raw: readonly unknown[]): ReceiveResult {
+  private receive(from: string, replicaId: string, raw: readonly unknown[], delivery: Delivery): ReceiveResult {
     const revisions: Revision[] = [];
     for (const candidate of raw) {
       const parsed = revisionSchema.safeParse(candidate);
       if (!parsed.success) {
-        this.counts.revisionsRejected += 1;
+        this.counters.revisionsRejected += 1;
         this.warnings.warn('invalid revision', `Rejected an invalid revision from ${from}: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
         continue;
       }
       if (parsed.data.replicaId !== replicaId) {
-        this.counts.revisionsRejected += 1;
+        this.counters.revisionsRejected += 1;
         this.warnings.warn('replica mismatch', `Rejected a revision of replica ${parsed.data.replicaId} sent from ${from} as part of ${replicaId}`);
         continue;
       }
@@ -289,8 +288,9 @@ export class Replicator {
     }
 
     const result = this.options.store.receive(revisions);
-    this.counts.revisionsApplied += result.applied.length;
-    this.counts.revisionsRejected += result.rejected.length;
+    this.counters.recordApplied(result.applied, delivery);
+    this.counters.revisionsRejected += result.rejected.length;
+    if (delivery === 'push' && result.rejected.length > 0) this.counters.recordPushFailure();
     for (const { revision, reason } of result.rejected) {
       this.warnings.warn(`rejected:${reason.split(' ')[0]}`, `Rejected revision ${revision.originator}#${revision.counter} of note ${revision.unid} from ${from}: ${reason}`);
     }
@@ -304,7 +304,7 @@ export class Replicator {
     const flush = () => {
       if (chunk.length === 0) return;
       connection.publish(subjects.push(replicaId), encodeMessage({ v: 1, from: server, replicaId, revisions: chunk } satisfies PushMessage));
-      this.counts.revisionsPushed += chunk.length;
+      this.counters.revisionsPushed += chunk.length;
       chunk = [];
       bytes = 0;
     };
@@ -348,7 +348,7 @@ export class Replicator {
   }
 
   private rejectMessage(kind: string, from: string, reason: string): void {
-    this.counts.messagesRejected += 1;
+    this.counters.messagesRejected += 1;
     this.warnings.warn(`message:${kind}`, `Rejected a ${kind} message from ${from}: ${reason}`);
   }
 }

@@ -4,7 +4,7 @@ import type { KeyObject } from 'node:crypto';
 import { CertificateTypes, deriveUnid, Forms, type Items, NAMES_NSF } from '@domsim/directory';
 import { buildTrustCertificate } from '@domsim/id-vault';
 import { abbreviate, nameKey, parseName } from '@domsim/names';
-import { readCertificate } from '@domsim/pki';
+import { hashInternetPassword, readCertificate } from '@domsim/pki';
 
 import type { Topology, VaultSpec } from './topology';
 
@@ -40,6 +40,7 @@ export function buildNamesDocuments(topology: Topology, certifiers: readonly Dom
         ServerTitle: server.title,
         AdministrationServer: server.administrationServer ? '1' : '0',
         HTTPEnabled: server.http.enabled ? '1' : '0',
+        Administrators: topology.people.filter((person) => person.administrator).map((person) => person.name),
       },
     });
   }
@@ -56,6 +57,7 @@ export function buildNamesDocuments(topology: Topology, certifiers: readonly Dom
         ShortName: (name.common ?? '').replace(/\s+/g, '').toLowerCase(),
         InternetAddress: person.internetAddress ?? '',
         Administrator: person.administrator ? '1' : '0',
+        HTTPPassword: person.internetPassword === undefined ? '' : hashInternetPassword(person.internetPassword),
       },
     });
   }

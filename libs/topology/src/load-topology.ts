@@ -92,6 +92,7 @@ function resolveTopology(file: TopologyFile, path: string): Topology {
     name: canonical(person.name, `people[${index}].name`, 'name'),
     administrator: person.administrator ?? false,
     internetAddress: person.internetAddress,
+    internetPassword: person.internetPassword,
   }));
   const vaults = (file.vaults ?? []).map((vault, index): VaultSpec => resolveVault(vault, index, canonical));
 

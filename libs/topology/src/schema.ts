@@ -43,6 +43,8 @@ const personSchema = z.strictObject({
   name,
   administrator: z.boolean().optional(),
   internetAddress: z.email('must be an e-mail address').optional(),
+  /** Stored only as a salted hash in the Person document. */
+  internetPassword: password.optional(),
 });
 
 const vaultTrustSchema = z.strictObject({

@@ -30,6 +30,7 @@ export interface PersonSpec {
   readonly name: string;
   readonly administrator: boolean;
   readonly internetAddress?: string;
+  readonly internetPassword?: string;
 }
 
 export interface VaultSpec {

@@ -3,14 +3,18 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { ConsoleReply } from '@domsim/client';
-import { type CommandId, ConsoleInputError, dominoCommandRegistry, DOMINO_COMMANDS, helpLines, maskSecrets, syntaxOf } from '@domsim/console';
+import { type CommandId, ConsoleInputError, dominoCommandRegistry, DOMINO_COMMANDS, helpLines, maskSecrets, type SealedCommand, syntaxOf, unsealCommand } from '@domsim/console';
+import type { DirectoryStore } from '@domsim/directory';
 import { MfaTrustError } from '@domsim/id-vault';
 
 import type { ServerRuntime } from '../config/server-runtime';
+import { DIRECTORY_STORE } from '../directory/directory.tokens';
 import { IdVaultService } from '../id-vault/id-vault.service';
-import { showServerLines, showTasksLines } from '../status/server-info';
+import { showReplicaLines, showServerLines, showTasksLines } from '../status/server-info';
+import { StatisticsService } from '../status/statistics.service';
 import { ServerStatusService } from '../status/server-status.service';
 import { SERVER_RUNTIME } from '../tokens';
+import { ConsoleKeyService } from './console-key.service';
 import { ConsoleOutputService, ConsoleTasks } from './console-output.service';
 
 type Handler = (args: Readonly<Record<string, string>>) => string[] | Promise<string[]>;
@@ -27,15 +31,36 @@ export class ConsoleService {
     private readonly output: ConsoleOutputService,
     private readonly status: ServerStatusService,
     private readonly idVault: IdVaultService,
+    private readonly keys: ConsoleKeyService,
+    private readonly statistics: StatisticsService,
+    @Inject(DIRECTORY_STORE) private readonly store: DirectoryStore,
   ) {
     this.handlers = {
       help: (args) => this.help(args.command),
       'show-idvault': () => this.idVault.showIdVault(),
       'show-server': () => showServerLines(this.runtime, this.status),
       'show-tasks': () => showTasksLines(this.runtime, this.status),
+      'show-stat': (args) => this.statistics.showStatLines(args.statistic),
+      'sim-show-replicas': () => showReplicaLines(this.store),
       'mfamgmt-create-trustcert': (args) =>
         this.idVault.createMfaTrust({ pattern: args['OU or O to allow'], idFile: args['certifier ID file'], password: args['certifier password'] }),
     };
+  }
+
+  /**
+   * Runs a command that came over NATS or HTTP: its secrets, if any, were sealed for this
+   * server's console key.
+   */
+  async runSealed(command: SealedCommand, requestId: string = randomUUID()): Promise<ConsoleReply> {
+    let line: string;
+    try {
+      line = unsealCommand(command, this.keys.privateKeyPem);
+    } catch (error) {
+      if (!(error instanceof ConsoleInputError)) throw error;
+      const echo = this.output.echo(maskSecrets(command.command, this.registry), requestId);
+      return { ok: false, echo, lines: this.output.print([error.message], ConsoleTasks.Console, requestId), code: error.code };
+    }
+    return this.run(line, requestId);
   }
 
   /** Runs one command line as typed at the console and prints it with its output. */

@@ -3,17 +3,12 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
 
 import type { ConsoleReply, HealthReply, ViewRequestReply } from '@domsim/client';
-import { MAX_COMMAND_LENGTH } from '@domsim/console';
 import type { DomainSubjects } from '@domsim/replication';
 
 import { HealthService } from '../health/health.service';
 import { ViewNotFoundError, ViewsService } from '../views/views.service';
 import { ConsoleService } from './console.service';
-
-const consoleRequestSchema = z.strictObject({
-  command: z.string().max(MAX_COMMAND_LENGTH * 2),
-  requestId: z.string().max(128).optional(),
-});
+import { consoleRequestSchema } from './console-request';
 
 const viewRequestSchema = z.strictObject({
   database: z.string().min(1).max(512),
@@ -36,7 +31,7 @@ export function natsControllersFor(subjects: DomainSubjects, server: string): Ty
         const issue = request.error.issues[0];
         return { ok: false, echo: '', lines: [`Invalid console request: ${issue.path.join('.') || 'request'}: ${issue.message}; send {"command": "..."}`], code: 'INVALID_REQUEST' };
       }
-      return this.console.run(request.data.command, request.data.requestId);
+      return this.console.runSealed(request.data, request.data.requestId);
     }
   }
 

@@ -4,6 +4,7 @@ import type { HealthReply } from '@domsim/client';
 import type { DirectoryStore } from '@domsim/directory';
 
 import type { ServerRuntime } from '../config/server-runtime';
+import { ConsoleKeyService } from '../console/console-key.service';
 import { DIRECTORY_STORE } from '../directory/directory.tokens';
 import { ServerStatusService } from '../status/server-status.service';
 import { SERVER_RUNTIME } from '../tokens';
@@ -14,6 +15,7 @@ export class HealthService {
     @Inject(SERVER_RUNTIME) private readonly runtime: ServerRuntime,
     @Inject(DIRECTORY_STORE) private readonly store: DirectoryStore,
     private readonly status: ServerStatusService,
+    private readonly keys: ConsoleKeyService,
   ) {}
 
   health(): HealthReply {
@@ -24,6 +26,7 @@ export class HealthService {
       pid: process.pid,
       uptimeMs: this.status.elapsedMs(),
       http: this.status.httpAddress,
+      consoleKey: this.keys.publicKeyPem,
       replicas: this.store.replicas().map((replica) => ({
         path: replica.info.path,
         replicaId: replica.replicaId,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 
+import type { DirectoryStore } from '@domsim/directory';
 import { abbreviate } from '@domsim/names';
 
 import type { ServerRuntime } from '../config/server-runtime';
@@ -26,7 +27,25 @@ export function showServerLines(runtime: ServerRuntime, status: ServerStatusServ
     ['Diagnostic Directory:', join(runtime.dataDir, CONSOLE_LOG_DIRECTORY)],
     ['Console Log File:', join(runtime.dataDir, CONSOLE_LOG_DIRECTORY, CONSOLE_LOG_FILE)],
   ];
-  return [`HCL Domino (r) Server (simulated by domsim ${DOMSIM_VERSION} for Linux/64)`, ...rows.map(([label, value]) => `${label.padEnd(24)}${value}`)];
+  return [
+    `HCL Domino (r) Server (simulated by domsim ${DOMSIM_VERSION} for Linux/64)`,
+    ...rows.map(([label, value]) => `${label.padEnd(24)}${value}`),
+    ...showTasksLines(runtime, status).slice(2),
+  ];
+}
+
+/** Lines of `sim show replicas`: one block per replica this server hosts. */
+export function showReplicaLines(store: DirectoryStore): string[] {
+  return store.replicas().flatMap((replica) => {
+    const vector = Object.entries(store.versionVector(replica.replicaId))
+      .map(([originator, counter]) => `${abbreviate(originator)}:${counter}`)
+      .join(' ');
+    return [
+      `${replica.info.path}  replica ID ${replica.replicaId}  ${replica.noteCount()} notes`,
+      `  version vector ${vector === '' ? '(empty)' : vector}`,
+      `  digest ${replica.digest()}`,
+    ];
+  });
 }
 
 /** Lines of `show tasks`. */

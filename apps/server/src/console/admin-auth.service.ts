@@ -1,0 +1,69 @@
+import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+
+import { Forms, type Note, textItem, textListItem } from '@domsim/directory';
+import { nameKey, tryNameKey } from '@domsim/names';
+import { verifyInternetPassword } from '@domsim/pki';
+
+import { DomainDirectoryService } from '../directory/domain-directory.service';
+
+/** The WWW-Authenticate header sent with a 401 from the HTTP console. */
+export const CONSOLE_AUTH_CHALLENGE = 'Basic realm="domsim console", charset="UTF-8"';
+
+/**
+ * Checks HTTP Basic credentials for the HTTP console against this server's names.nsf: the
+ * person's Internet password, and the person's name in the Administrators field of this
+ * server's Server document.
+ */
+@Injectable()
+export class AdminAuthService {
+  constructor(private readonly directory: DomainDirectoryService) {}
+
+  /**
+   * @returns the administrator's canonical name.
+   * @throws UnauthorizedException without valid credentials; ForbiddenException for a person who is not an administrator of this server.
+   */
+  authenticate(authorization: string | undefined): string {
+    const credentials = parseBasic(authorization);
+    const person = credentials === undefined ? undefined : this.findPerson(credentials.user);
+    const hash = person === undefined ? '' : textItem(person.items, 'HTTPPassword');
+    if (credentials === undefined || person === undefined || hash === '' || !verifyInternetPassword(credentials.password, hash)) {
+      throw new UnauthorizedException('Log in with the name and Internet password of an administrator of this server');
+    }
+
+    const name = textListItem(person.items, 'FullName')[0];
+    if (!this.isAdministrator(name)) {
+      throw new ForbiddenException(`${name} is not in the Administrators field of the Server document of ${this.directory.serverName}`);
+    }
+    return name;
+  }
+
+  private findPerson(user: string): Note | undefined {
+    const wanted = user.trim().toLowerCase();
+    const wantedKey = tryNameKey(user);
+    for (const note of this.directory.names().documentsOfForm(Forms.Person)) {
+      const names = textListItem(note.items, 'FullName');
+      if (wantedKey !== undefined && names.some((name) => tryNameKey(name) === wantedKey)) return note;
+      const aliases = [textItem(note.items, 'ShortName'), textItem(note.items, 'InternetAddress')].filter((alias) => alias !== '');
+      if (aliases.some((alias) => alias.toLowerCase() === wanted)) return note;
+    }
+    return undefined;
+  }
+
+  private isAdministrator(person: string): boolean {
+    const self = nameKey(this.directory.serverName);
+    const key = tryNameKey(person);
+    for (const note of this.directory.names().documentsOfForm(Forms.Server)) {
+      if (tryNameKey(textItem(note.items, 'ServerName')) !== self) continue;
+      return textListItem(note.items, 'Administrators').some((administrator) => tryNameKey(administrator) === key);
+    }
+    return false;
+  }
+}
+
+function parseBasic(header: string | undefined): { user: string; password: string } | undefined {
+  if (header === undefined || !header.startsWith('Basic ')) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const separator = decoded.indexOf(':');
+  if (separator <= 0) return undefined;
+  return { user: decoded.slice(0, separator), password: decoded.slice(separator + 1) };
+}
