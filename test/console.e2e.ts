@@ -115,7 +115,7 @@ describe('console over NATS, HTTP and exec', () => {
     expect([nats.ok, http.ok, cli.status]).toEqual([false, false, 1]);
     expect([nats.code, http.code]).toEqual(['UNKNOWN_COMMAND', 'UNKNOWN_COMMAND']);
     expect(textOf(http.lines)).toEqual(textOf(nats.lines));
-    expect(cli.stderr).toContain('Unknown command: show bogus; after show type one of: idvault, server, stat, tasks');
+    expect(cli.stderr).toContain('Unknown command: show bogus; after show type one of: idvault, schedule, server, stat, tasks');
   });
 
   it.each([

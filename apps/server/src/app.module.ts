@@ -17,7 +17,9 @@ import { HealthService } from './health/health.service';
 import { IdFileRepository } from './id-vault/id-file.repository';
 import { IdVaultService } from './id-vault/id-vault.service';
 import { NatsModule } from './nats/nats.module';
+import { ReplicationCommandsService } from './replication/replication-commands.service';
 import { ReplicationService } from './replication/replication.service';
+import { StubPurgeService } from './replication/stub-purge.service';
 import { ServerStatusService } from './status/server-status.service';
 import { StatisticsService } from './status/statistics.service';
 import { SERVER_RUNTIME } from './tokens';
@@ -54,7 +56,7 @@ export class AppModule {
         DirectoryModule,
       ],
       controllers: [...natsControllersFor(runtime.subjects, runtime.setup.server), HealthController, ViewsController, ConsoleHttpController],
-      providers: [AdminAuthService, ConsoleKeyService, ConsoleOutputService, ConsoleService, ServerStatusService, IdFileRepository, IdVaultService, ReplicationService, HealthService, ViewsService, StatisticsService],
+      providers: [AdminAuthService, ConsoleKeyService, ConsoleOutputService, ConsoleService, ServerStatusService, IdFileRepository, IdVaultService, ReplicationService, ReplicationCommandsService, StubPurgeService, HealthService, ViewsService, StatisticsService],
     };
   }
 }

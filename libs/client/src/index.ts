@@ -7,6 +7,7 @@ export type {
   ConsoleRequest,
   HealthReply,
   ReplicaHealth,
+  ReplicationHealth,
   ViewReply,
   ViewRequest,
   ViewRequestReply,

@@ -1,5 +1,6 @@
 import type { SealedSecret } from '@domsim/console';
 import type { ViewRow } from '@domsim/directory';
+import type { HistoryEntry } from '@domsim/replication';
 
 /** Request to run one console command; secret arguments are masked in `command` and sealed in `secrets`. */
 export interface ConsoleRequest {
@@ -53,6 +54,21 @@ export interface HealthReply {
   /** The X25519 public key (PEM) that console secrets are sealed for. */
   readonly consoleKey: string;
   readonly replicas: readonly ReplicaHealth[];
+  readonly replication: ReplicationHealth;
+}
+
+/** What the Replicator task is doing and has done. */
+export interface ReplicationHealth {
+  readonly activity: string;
+  readonly cluster: string;
+  /** Local saves waiting to be pushed to cluster mates. */
+  readonly pushesQueued: number;
+  /** Replication jobs running or waiting. */
+  readonly jobsQueued: number;
+  /** Cluster catch-up pulls running or waiting. */
+  readonly pullsWaiting: number;
+  readonly history: readonly HistoryEntry[];
+  readonly schedule: ReadonlyArray<{ readonly destination: string; readonly type: string; readonly intervalSeconds: number; readonly nextRunAt?: number }>;
 }
 
 /** Published after a server stored a batch of revisions, for measuring propagation. */

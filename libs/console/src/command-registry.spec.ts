@@ -60,7 +60,7 @@ describe('CommandRegistry.resolve', () => {
     ['"show" idvault', 'UNKNOWN_COMMAND', 'Unknown command: show; type help to list the commands'],
     ['mfamgmt "create" trustcert', 'UNKNOWN_COMMAND', 'Unknown command: mfamgmt create; after mfamgmt type one of: create'],
     ['show', 'MISSING_ARGUMENT', `Incomplete command: show; continue with one of: ${SHOW_OPTIONS}`],
-    ['sh s', 'AMBIGUOUS_COMMAND', 'Ambiguous command: sh s could be sh server, sh stat; type more letters'],
+    ['sh s', 'AMBIGUOUS_COMMAND', 'Ambiguous command: sh s could be sh schedule, sh server, sh stat; type more letters'],
     ['mfamgmt create', 'MISSING_ARGUMENT', 'Incomplete command: mfamgmt create; continue with one of: trustcert'],
     ['mfamgmt create trustcert', 'MISSING_ARGUMENT', `Missing argument <OU or O to allow>. Syntax: ${MFA_SYNTAX}`],
     ['mfamgmt create trustcert "*/O=mfatest1" cert.id', 'MISSING_ARGUMENT', `Missing argument <certifier password>. Syntax: ${MFA_SYNTAX}`],

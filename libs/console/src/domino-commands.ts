@@ -2,7 +2,19 @@ import type { CommandSpec } from './command-registry';
 import { CommandRegistry } from './command-registry';
 
 /** Stable ids that connect a command's syntax (shared with clients) to its handler on the server. */
-export type CommandId = 'help' | 'show-idvault' | 'show-server' | 'show-tasks' | 'show-stat' | 'mfamgmt-create-trustcert' | 'sim-show-replicas';
+export type CommandId =
+  | 'help'
+  | 'show-idvault'
+  | 'show-server'
+  | 'show-tasks'
+  | 'show-stat'
+  | 'show-schedule'
+  | 'mfamgmt-create-trustcert'
+  | 'replicate'
+  | 'pull'
+  | 'push'
+  | 'sim-show-replicas'
+  | 'sim-connection';
 
 export interface DominoCommandSpec extends CommandSpec {
   readonly id: CommandId;
@@ -23,6 +35,15 @@ export const DOMINO_COMMANDS: readonly DominoCommandSpec[] = [
     arguments: [{ name: 'statistic', optional: true }],
     summary: 'Show statistics, all or those matching a name such as Replica.Cluster.*',
   },
+  { id: 'show-schedule', keywords: ['show', 'schedule'], arguments: [], summary: "Show this server's replication schedule from its Connection documents" },
+  {
+    id: 'replicate',
+    keywords: ['replicate'],
+    arguments: [{ name: 'server' }, { name: 'database', optional: true }],
+    summary: 'Pull from a server, then push to it; all databases in common, or one',
+  },
+  { id: 'pull', keywords: ['pull'], arguments: [{ name: 'server' }, { name: 'database', optional: true }], summary: 'Pull changes from a server' },
+  { id: 'push', keywords: ['push'], arguments: [{ name: 'server' }, { name: 'database', optional: true }], summary: 'Push changes to a server' },
   {
     id: 'mfamgmt-create-trustcert',
     keywords: ['mfamgmt', 'create', 'trustcert'],
@@ -34,6 +55,13 @@ export const DOMINO_COMMANDS: readonly DominoCommandSpec[] = [
     keywords: ['sim', 'show', 'replicas'],
     arguments: [],
     summary: 'Show each replica on this server: replica ID, notes, version vector and digest',
+    simulatorOnly: true,
+  },
+  {
+    id: 'sim-connection',
+    keywords: ['sim', 'connection'],
+    arguments: [{ name: 'destination server' }, { name: 'type' }, { name: 'interval', optional: true }, { name: 'window', optional: true }],
+    summary: 'Create or change the Connection document from this server: type pull-push, pull-pull, push-only, pull-only, disable or enable; interval like 60s; window like 08:00-22:00',
     simulatorOnly: true,
   },
 ];

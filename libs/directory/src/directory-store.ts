@@ -24,6 +24,8 @@ export interface ReceiveResult {
   readonly rejected: ReadonlyArray<{ readonly revision: Revision; readonly reason: string }>;
   /** Originators whose next expected counter was missing from the batch. */
   readonly gaps: ReadonlyArray<{ readonly replicaId: string; readonly originator: string; readonly expected: number; readonly received: number }>;
+  /** Notes this server saved again because a partner had purged their deletion: they come back everywhere. */
+  readonly resurrected: readonly string[];
 }
 
 export interface DirectoryStoreOptions {
@@ -43,6 +45,8 @@ export class DirectoryStore {
   readonly server: string;
   private readonly log: SqliteEventLog<Revision>;
   private readonly states = new Map<string, ReplicaState>();
+  /** Purged notes per replica: their records up to the position given no longer count. */
+  private readonly purged = new Map<string, Map<string, number>>();
   private readonly listeners = new Set<AppliedListener>();
   private readonly check: RevisionCheck;
   private readonly now: () => number;
@@ -57,10 +61,12 @@ export class DirectoryStore {
 
   /** Rebuilds every replica's state from the log; call once before use. Returns the number of revisions read. */
   load(): number {
+    for (const purge of this.log.readPurges()) this.purgedIn(purge.replicaId).set(purge.unid, purge.throughPosition);
     let count = 0;
     this.log.forEach((record) => {
-      this.states.get(record.replicaId)?.add(record.body);
       count += 1;
+      if (this.isPurged(record.replicaId, record.body.unid, record.position)) return;
+      this.states.get(record.replicaId)?.add(record.body);
     });
     return count;
   }
@@ -86,9 +92,38 @@ export class DirectoryStore {
     return this.log.versionVector(replicaId);
   }
 
-  /** Revisions this server holds from one originator after a counter, for a replication partner. */
+  /**
+   * Revisions this server holds from one originator after a counter, for a replication
+   * partner. A revision of a purged note goes out as a placeholder without its content.
+   */
   revisionsAfter(replicaId: string, originator: string, afterCounter: number, limit: number): Revision[] {
-    return this.log.readOriginator(replicaId, originator, afterCounter, limit).map((record) => record.body);
+    return this.log.readOriginator(replicaId, originator, afterCounter, limit).map((record) => {
+      if (!this.isPurged(replicaId, record.body.unid, record.position)) return record.body;
+      const { form: _form, items: _items, ...rest } = record.body;
+      return { ...rest, purged: true };
+    });
+  }
+
+  /**
+   * Purges deletion stubs saved before `before` (ms since the epoch), as Domino purges
+   * stubs older than a third of the replica's cutoff interval: the notes are forgotten. A
+   * replica that was away longer and still holds such a note brings it back.
+   * Returns the number of notes purged.
+   */
+  purgeStubs(before: number, now: number = this.now()): number {
+    let purged = 0;
+    for (const replica of this.states.values()) {
+      const unids = replica.stubsOlderThan(before);
+      if (unids.length === 0) continue;
+      const through = this.log.lastPosition();
+      this.log.recordPurges(replica.replicaId, unids, through, now);
+      for (const unid of unids) {
+        replica.forget(unid);
+        this.purgedIn(replica.replicaId).set(unid, through);
+      }
+      purged += unids.length;
+    }
+    return purged;
   }
 
   /**
@@ -151,7 +186,40 @@ export class DirectoryStore {
 
     this.log.append(accepted.map((revision) => ({ replicaId: revision.replicaId, originator: revision.originator, counter: revision.counter, body: revision })));
     this.applyAccepted(accepted);
-    return { applied: accepted, duplicates, rejected, gaps };
+    const resurrected = this.resurrectPurgedDeletions(accepted);
+    return { applied: accepted, duplicates, rejected, gaps, resurrected };
+  }
+
+  /**
+   * A placeholder for a purged deletion means the sender forgot that it deleted the note.
+   * If this replica still holds the note, it saves it again, so the note returns to every
+   * replica, which is what Domino does when a replica away longer than the purge interval
+   * replicates.
+   */
+  private resurrectPurgedDeletions(accepted: readonly Revision[]): string[] {
+    const resurrected: string[] = [];
+    for (const revision of accepted) {
+      if (revision.purged !== true || !revision.deleted) continue;
+      const note = this.states.get(revision.replicaId)?.note(revision.unid);
+      if (note === undefined || note.conflictOf !== undefined) continue;
+      this.save(revision.replicaId, [{ kind: 'update', unid: note.unid, form: note.form, items: note.items }]);
+      resurrected.push(note.unid);
+    }
+    return resurrected;
+  }
+
+  private isPurged(replicaId: string, unid: string, position: number): boolean {
+    const through = this.purged.get(replicaId)?.get(unid);
+    return through !== undefined && position <= through;
+  }
+
+  private purgedIn(replicaId: string): Map<string, number> {
+    let map = this.purged.get(replicaId);
+    if (map === undefined) {
+      map = new Map();
+      this.purged.set(replicaId, map);
+    }
+    return map;
   }
 
   onApplied(listener: AppliedListener): () => void {

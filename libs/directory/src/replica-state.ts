@@ -38,7 +38,9 @@ export class ReplicaState {
     return this.info.replicaId;
   }
 
+  /** Adds a revision; purge placeholders carry no state and are ignored. */
   add(revision: Revision): void {
+    if (revision.purged === true) return;
     let history = this.histories.get(revision.unid);
     if (history === undefined) {
       history = new NoteHistory(revision.unid);
@@ -78,6 +80,21 @@ export class ReplicaState {
     for (const note of this.documents()) {
       if (note.conflictOf === undefined && note.form.toLowerCase() === wanted) yield note;
     }
+  }
+
+  /** Forgets a note entirely, as purging its deletion stub does. Returns whether it was known. */
+  forget(unid: string): boolean {
+    return this.histories.delete(unid);
+  }
+
+  /** UNIDs of notes whose winner is a deletion stub saved before `before` (ms since the epoch). */
+  stubsOlderThan(before: number): string[] {
+    const unids: string[] = [];
+    for (const history of this.histories.values()) {
+      const { winner } = history.resolve();
+      if (winner.deleted && winner.seqTime < before) unids.push(history.unid);
+    }
+    return unids;
   }
 
   noteCount(): number {

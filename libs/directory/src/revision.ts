@@ -25,6 +25,11 @@ export interface Revision extends RevisionRef {
   readonly deleted: boolean;
   readonly form?: string;
   readonly items?: Items;
+  /**
+   * Set on a placeholder a server sends instead of a revision of a note it purged: the
+   * counter is held, but the note's content and deletion are no longer known.
+   */
+  readonly purged?: true;
 }
 
 export function revisionKey(ref: RevisionRef): string {
@@ -61,15 +66,16 @@ export const revisionSchema = z
     seqTime: z.number().int().nonnegative(),
     parent: revisionRefSchema.nullable(),
     deleted: z.boolean(),
+    purged: z.literal(true).optional(),
     form: z.string().min(1).max(128).optional(),
     items: z
       .record(z.string().min(1).max(128), itemValueSchema)
       .refine((items) => Object.keys(items).length <= MAX_ITEM_COUNT, `a note has at most ${MAX_ITEM_COUNT} items`)
       .optional(),
   })
-  .refine((revision) => revision.deleted || (revision.form !== undefined && revision.items !== undefined), {
+  .refine((revision) => revision.deleted || revision.purged === true || (revision.form !== undefined && revision.items !== undefined), {
     message: 'a revision that is not a deletion stub needs a form and items',
   })
-  .refine((revision) => !revision.deleted || revision.items === undefined, {
-    message: 'a deletion stub carries no items',
+  .refine((revision) => (!revision.deleted && revision.purged !== true) || revision.items === undefined, {
+    message: 'a deletion stub or purge placeholder carries no items',
   });

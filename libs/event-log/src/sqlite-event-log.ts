@@ -24,6 +24,13 @@ const SCHEMA = `
     appended_at INTEGER NOT NULL,
     UNIQUE (replica_id, originator, counter)
   );
+  CREATE TABLE IF NOT EXISTS purges (
+    replica_id       TEXT    NOT NULL,
+    unid             TEXT    NOT NULL,
+    through_position INTEGER NOT NULL,
+    purged_at        INTEGER NOT NULL,
+    PRIMARY KEY (replica_id, unid)
+  );
 `;
 
 /**
@@ -113,6 +120,34 @@ export class SqliteEventLog<T> {
   /** The highest counter held for an originator in a replica, 0 when none. */
   counterOf(replicaId: string, originator: string): number {
     return this.vectors.get(replicaId)?.get(originator) ?? 0;
+  }
+
+  /** The position of the last record, 0 for an empty log. */
+  lastPosition(): number {
+    return (this.db.prepare('SELECT COALESCE(MAX(position), 0) AS p FROM events').get() as { p: number }).p;
+  }
+
+  /**
+   * Records, durably, that the notes were purged from a replica: their records up to
+   * `throughPosition` no longer count. The records themselves stay, so the log remains
+   * append-only and each originator's counters stay unbroken.
+   */
+  recordPurges(replicaId: string, unids: readonly string[], throughPosition: number, purgedAt: number): void {
+    const upsert = this.db.prepare(
+      'INSERT INTO purges (replica_id, unid, through_position, purged_at) VALUES (?, ?, ?, ?) ON CONFLICT (replica_id, unid) DO UPDATE SET through_position = excluded.through_position, purged_at = excluded.purged_at',
+    );
+    this.db.transaction(() => {
+      for (const unid of unids) upsert.run(replicaId, unid, throughPosition, purgedAt);
+    })();
+  }
+
+  /** Every purge recorded, as replica ID, UNID and the last log position it covers. */
+  readPurges(): Array<{ replicaId: string; unid: string; throughPosition: number }> {
+    return (this.db.prepare('SELECT replica_id, unid, through_position FROM purges').all() as Array<{ replica_id: string; unid: string; through_position: number }>).map((row) => ({
+      replicaId: row.replica_id,
+      unid: row.unid,
+      throughPosition: row.through_position,
+    }));
   }
 
   size(): number {

@@ -7,6 +7,27 @@ export {
   type PushMessage,
   type VectorMessage,
 } from './messages';
-export { isAhead, type PartnerHistory, type PullOutcome, Replicator, type ReplicatorOptions, type ReplicatorStats } from './replicator';
+export { isAhead, type JobEvent, Replicator, type ReplicatorOptions, type ReplicatorStats } from './replicator';
+export type { ReplicationDirectory } from './replication-directory';
+export { type HistoryDirection, type HistoryEntry, ReplicationHistory } from './replication-history';
+export { type DatabaseResult, type JobMode, type JobResult, type ReplicationJob, ReplicationJobQueue } from './replication-jobs';
+export { SessionError } from './replication-sessions';
+export { ConnectionScheduler, type ScheduledConnection, type SchedulerOptions } from './scheduler';
+export { type SessionCounts } from './session-counts';
 export { DomainSubjects } from './subjects';
 export { type Delivery, ReplicationCounters, type ReplicationStatistics } from './replication-stats';
+export {
+  type ConnectionSchedule,
+  formatInterval,
+  formatWindow,
+  InvalidConnectionError,
+  isInWindow,
+  MAX_INTERVAL_SECONDS,
+  MIN_INTERVAL_SECONDS,
+  parseInterval,
+  parseReplicationType,
+  parseWindow,
+  readConnection,
+  REPLICATION_TYPES,
+  type ReplicationType,
+} from './connections';

@@ -33,6 +33,48 @@ export const pullReplySchema = z.union([
   z.strictObject({ v: z.literal(1), error: z.string() }),
 ]);
 
+/** Asks a partner for its version vector of a replica, before pushing to it. */
+export const vectorRequestSchema = z.strictObject({
+  v: z.literal(1),
+  from: serverName,
+  replicaId: z.string().regex(REPLICA_ID_PATTERN),
+});
+
+export const vectorReplySchema = z.union([z.strictObject({ v: z.literal(1), vector }), z.strictObject({ v: z.literal(1), error: z.string() })]);
+
+/** Revisions a partner pushes in a replication session; the receiver replies after storing them. */
+export const acceptRequestSchema = z.strictObject({
+  v: z.literal(1),
+  from: serverName,
+  replicaId: z.string().regex(REPLICA_ID_PATTERN),
+  revisions: z.array(z.unknown()).max(100_000),
+});
+
+export const acceptReplySchema = z.union([
+  z.strictObject({
+    v: z.literal(1),
+    applied: z.number().int().nonnegative(),
+    rejected: z.number().int().nonnegative(),
+    added: z.number().int().nonnegative(),
+    updated: z.number().int().nonnegative(),
+    deleted: z.number().int().nonnegative(),
+    vector,
+  }),
+  z.strictObject({ v: z.literal(1), error: z.string() }),
+]);
+
+/** Asks a partner to pull a replica from the sender now: the second half of pull-pull. */
+export const pullFromMeRequestSchema = z.strictObject({
+  v: z.literal(1),
+  from: serverName,
+  replicaId: z.string().regex(REPLICA_ID_PATTERN),
+});
+
+export const pullFromMeReplySchema = z.union([
+  z.strictObject({ v: z.literal(1), added: z.number().int(), updated: z.number().int(), deleted: z.number().int() }),
+  z.strictObject({ v: z.literal(1), error: z.string() }),
+]);
+
 export interface PushMessage {
   readonly v: 1;
   readonly from: string;

@@ -1,23 +1,18 @@
 import type { Msg, NatsConnection, Subscription } from 'nats';
 
-import { type DirectoryStore, type ReceiveResult, type Revision, revisionSchema } from '@domsim/directory';
+import { type DirectoryStore, type ReceiveResult, type Revision, revisionSchema, sameDatabasePath } from '@domsim/directory';
 import type { VersionVector } from '@domsim/event-log';
 import { nameKey } from '@domsim/names';
 
 import { RateLimitedWarnings, type ReplicationLogger } from './logger';
-import {
-  decodeMessage,
-  encodeMessage,
-  type PullReply,
-  pullReplySchema,
-  type PullRequest,
-  pullRequestSchema,
-  type PushMessage,
-  pushMessageSchema,
-  type VectorMessage,
-  vectorMessageSchema,
-} from './messages';
-import { type Delivery, type ReplicationStatistics, ReplicationCounters } from './replication-stats';
+import { decodeMessage, encodeMessage, type PushMessage, pushMessageSchema, type VectorMessage, vectorMessageSchema } from './messages';
+import type { ReplicationDirectory } from './replication-directory';
+import { type HistoryDirection, ReplicationHistory } from './replication-history';
+import { type DatabaseResult, type JobResult, ReplicationJobQueue, type ReplicationJob } from './replication-jobs';
+import { ReplicationResponder } from './replication-responder';
+import { askToPull, MAX_MESSAGE_BYTES, pullFrom, pushTo, SessionError, type SessionContext } from './replication-sessions';
+import { type Delivery, ReplicationCounters, type ReplicationStatistics } from './replication-stats';
+import type { SessionCounts } from './session-counts';
 import type { DomainSubjects } from './subjects';
 
 export interface ReplicatorOptions {
@@ -26,85 +21,108 @@ export interface ReplicatorOptions {
   readonly subjects: DomainSubjects;
   /** Canonical name of this server. */
   readonly server: string;
-  /** Servers that host a replica, as far as this server knows; it pulls from them. */
-  readonly peersFor: (replicaId: string) => readonly string[];
-  /** Whether a server may pull a replica from this one; the vault database goes only to vault servers. */
-  readonly mayReplicate?: (replicaId: string, peer: string) => boolean;
+  readonly directory: ReplicationDirectory;
   readonly logger: ReplicationLogger;
+  /** Replication history; in memory when not given. */
+  readonly history?: ReplicationHistory;
+  /** Receives the start and end of every replication job, for the console. */
+  readonly onJob?: (event: JobEvent) => void;
   readonly heartbeatMs?: number;
   readonly pageSize?: number;
   readonly requestTimeoutMs?: number;
 }
 
-/** Counts of what one pull session transferred. */
-export interface PullOutcome {
-  readonly peer: string;
-  readonly replicaId: string;
-  readonly received: number;
-  readonly pages: number;
-}
-
-/** Per-partner replication history: when this server last pulled from or pushed to it. */
-export interface PartnerHistory {
-  lastPullAt?: number;
-  lastPushAt?: number;
-  revisionsReceived: number;
-  revisionsSent: number;
-  failures: number;
-}
+export type JobEvent = { readonly kind: 'started'; readonly job: ReplicationJob } | { readonly kind: 'finished'; readonly result: JobResult };
 
 export interface ReplicatorStats extends ReplicationStatistics {
-  readonly partners: Readonly<Record<string, PartnerHistory>>;
+  readonly pushesQueued: number;
+  readonly jobsQueued: number;
 }
 
 const DEFAULT_HEARTBEAT_MS = 2_000;
 const DEFAULT_PAGE_SIZE = 2_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
-/** Pushes and pages stay well below NATS's default 1 MB max_payload. */
-const MAX_MESSAGE_BYTES = 512 * 1024;
 
 /**
- * Replicates the databases one server hosts over NATS. New local revisions are pushed to
- * every server hosting the replica as soon as they are saved; a server that sees a gap in
- * an originator's counters, that starts, or whose peer's version vector stays ahead pulls
- * what it lacks from that peer, in pages. What arrives is stored durably before it counts.
+ * Replicates the databases one server hosts over NATS, the way Domino does:
+ *
+ * - Cluster replication: a local save is queued in memory and pushed at once to the other
+ *   servers of this server's cluster; a cluster mate that sees a gap in an originator's
+ *   counters, or whose heartbeat shows it behind, pulls what it lacks.
+ * - Replication jobs (Connection schedules and the replicate, pull and push commands) run one
+ *   at a time and pull or push only what the partner's version vector lacks, in pages.
+ *
+ * Whatever arrives is stored durably before it counts or moves the replication history.
  */
 export class Replicator {
+  readonly history: ReplicationHistory;
   private readonly subscriptions: Subscription[] = [];
-  private readonly inFlight = new Map<string, Promise<PullOutcome>>();
+  private readonly inFlight = new Map<string, Promise<SessionCounts>>();
   private readonly again = new Set<string>();
   private readonly lastVectors = new Map<string, VersionVector>();
-  private readonly partners = new Map<string, PartnerHistory>();
+  private readonly pushQueue = new Map<string, Revision[]>();
   private readonly warnings: RateLimitedWarnings;
+  private readonly counters = new ReplicationCounters();
+  private readonly jobs: ReplicationJobQueue;
+  private readonly responder: ReplicationResponder;
+  private readonly sessions: SessionContext;
   private heartbeat: NodeJS.Timeout | undefined;
   private unsubscribeStore: (() => void) | undefined;
+  private flushScheduled = false;
   private stopped = false;
-  private readonly counters = new ReplicationCounters();
 
   constructor(private readonly options: ReplicatorOptions) {
     this.warnings = new RateLimitedWarnings(options.logger);
+    this.history = options.history ?? new ReplicationHistory();
+    this.sessions = {
+      connection: options.connection,
+      store: options.store,
+      subjects: options.subjects,
+      server: options.server,
+      pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      receive: (from, replicaId, raw, delivery) => this.receive(from, replicaId, raw, delivery),
+      isStopped: () => this.stopped,
+    };
+    this.jobs = new ReplicationJobQueue((job) => this.runJob(job));
+    this.responder = new ReplicationResponder({
+      store: options.store,
+      server: options.server,
+      directory: options.directory,
+      receive: this.sessions.receive,
+      pullFrom: (partner, replicaId) => this.pull(partner, replicaId),
+      rejectMessage: (kind, reason) => this.rejectMessage(kind, 'unknown sender', reason),
+      served: () => undefined,
+    });
   }
 
-  /** Subscribes, starts the heartbeat and pulls once from every known peer. */
+  /** Subscribes, starts the heartbeat and catches up with the cluster (or copies empty replicas). */
   async start(): Promise<void> {
     const { connection, subjects, store, server } = this.options;
-    this.subscriptions.push(connection.subscribe(subjects.pull(server), { callback: (error, msg) => !error && this.answerPull(msg) }));
+    const handle = (handler: (msg: Msg) => void) => ({ callback: (error: Error | null, msg: Msg) => error === null && handler(msg) });
+    this.subscriptions.push(
+      connection.subscribe(subjects.pull(server), handle((msg) => this.responder.answerPull(msg))),
+      connection.subscribe(subjects.vectorOf(server), handle((msg) => this.responder.answerVector(msg))),
+      connection.subscribe(subjects.accept(server), handle((msg) => this.responder.answerAccept(msg))),
+      connection.subscribe(subjects.pullFromMe(server), handle((msg) => this.responder.answerPullFromMe(msg))),
+    );
     for (const replica of store.replicas()) {
-      this.subscriptions.push(connection.subscribe(subjects.push(replica.replicaId), { callback: (error, msg) => !error && this.onPush(msg) }));
-      this.subscriptions.push(connection.subscribe(subjects.vector(replica.replicaId), { callback: (error, msg) => !error && this.onVector(msg) }));
+      this.subscriptions.push(connection.subscribe(subjects.push(replica.replicaId), handle((msg) => this.onPush(msg))));
+      this.subscriptions.push(connection.subscribe(subjects.vector(replica.replicaId), handle((msg) => this.onVector(msg))));
     }
     this.unsubscribeStore = store.onApplied((replica, revisions, source) => {
-      if (source === 'local') this.publishRevisions(replica.replicaId, revisions);
+      if (source === 'local') this.queuePush(replica.replicaId, revisions);
     });
     await connection.flush();
 
-    this.heartbeat = setInterval(() => this.publishVectors(), this.options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+    this.heartbeat = setInterval(() => this.onHeartbeat(), this.options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
     this.heartbeat.unref();
-    await this.pullFromAllPeers();
+    await this.catchUp();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.jobs.close();
     if (this.heartbeat !== undefined) clearInterval(this.heartbeat);
     this.unsubscribeStore?.();
     for (const subscription of this.subscriptions) subscription.unsubscribe();
@@ -112,27 +130,42 @@ export class Replicator {
     await Promise.allSettled(this.inFlight.values());
   }
 
-  /** Pulls every replica from every peer that hosts it. */
-  async pullFromAllPeers(): Promise<PullOutcome[]> {
-    const sessions = this.options.store
-      .replicas()
-      .flatMap((replica) => this.peersOf(replica.replicaId).map((peer) => this.pull(peer, replica.replicaId)));
-    const results = await Promise.allSettled(sessions);
-    return results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  /** Queues a replication job and resolves when it has run. */
+  replicate(job: ReplicationJob): Promise<JobResult> {
+    return this.jobs.enqueue(job);
+  }
+
+  isQueued(partner: string, origin: string): boolean {
+    return this.jobs.isQueued(partner, origin) || (this.jobs.current()?.origin === origin && nameKey(this.jobs.current()?.partner ?? '') === nameKey(partner));
+  }
+
+  /** Describes what the Replicator task is doing, for `show tasks`. */
+  activity(): string {
+    const job = this.jobs.current();
+    if (job === undefined) return 'Idle';
+    const what = job.databases.length === 0 ? 'all databases' : job.databases.join(', ');
+    const waiting = this.jobs.pendingCount() > 0 ? ` (${this.jobs.pendingCount()} waiting)` : '';
+    return `Replicating ${what} with ${job.partner} (${job.mode})${waiting}`;
+  }
+
+  stats(): ReplicatorStats {
+    const pushesQueued = [...this.pushQueue.values()].reduce((total, list) => total + list.length, 0);
+    return { ...this.counters.snapshot(this.inFlight.size), pushesQueued, jobsQueued: this.jobs.pendingCount() + (this.jobs.current() === undefined ? 0 : 1) };
   }
 
   /**
-   * Pulls what this server lacks of a replica from one peer. Concurrent calls for the same
-   * peer and replica share one session, and one more runs after it if asked for meanwhile.
+   * Pulls what this server lacks of a replica from one peer, outside the job queue (cluster
+   * catch-up and pull-pull requests). Concurrent calls for the same peer and replica share
+   * one session, and one more runs after it if asked for meanwhile.
    */
-  pull(peer: string, replicaId: string): Promise<PullOutcome> {
+  pull(peer: string, replicaId: string): Promise<SessionCounts> {
     const key = `${nameKey(peer)}|${replicaId}`;
     const running = this.inFlight.get(key);
     if (running !== undefined) {
       this.again.add(key);
       return running;
     }
-    const session = this.runPull(peer, replicaId).finally(() => {
+    const session = this.pullAndRecord(peer, replicaId).finally(() => {
       this.inFlight.delete(key);
       if (this.again.delete(key) && !this.stopped) void this.pull(peer, replicaId).catch(() => undefined);
     });
@@ -140,101 +173,133 @@ export class Replicator {
     return session;
   }
 
-  stats(): ReplicatorStats {
-    return { ...this.counters.snapshot(this.inFlight.size), partners: Object.fromEntries(this.partners) };
+  private async pullAndRecord(peer: string, replicaId: string): Promise<SessionCounts> {
+    try {
+      const { counts } = await pullFrom(this.sessions, peer, replicaId);
+      this.counters.recordPullSession(true);
+      this.history.recordSuccess(replicaId, peer, 'pull', counts);
+      return counts;
+    } catch (error) {
+      this.counters.recordPullSession(false);
+      this.history.recordFailure(replicaId, peer, 'pull', (error as Error).message);
+      this.options.logger.debug(`Pull of ${replicaId} from ${peer} failed: ${(error as Error).message}`);
+      throw error;
+    }
   }
 
-  private async runPull(peer: string, replicaId: string): Promise<PullOutcome> {
-    const { connection, subjects, store, server } = this.options;
-    const history = this.partner(peer);
-    let received = 0;
-    let pages = 0;
-
-    for (;;) {
-      const request: PullRequest = { v: 1, from: server, replicaId, vector: store.versionVector(replicaId), limit: this.options.pageSize ?? DEFAULT_PAGE_SIZE };
-      let reply: Msg;
-      try {
-        reply = await connection.request(subjects.pull(peer), encodeMessage(request), { timeout: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS });
-      } catch (error) {
-        history.failures += 1;
-        this.counters.recordPullSession(false);
-        this.options.logger.debug(`Pull of ${replicaId} from ${peer} failed: ${(error as Error).message}`);
-        throw error;
-      }
-      const decoded = decodeMessage(reply.data, pullReplySchema);
-      if (!decoded.ok) {
-        history.failures += 1;
-        this.counters.recordPullSession(false);
-        this.rejectMessage('pull reply', peer, decoded.reason);
-        throw new Error(`invalid pull reply from ${peer}: ${decoded.reason}`);
-      }
-      if ('error' in decoded.value) {
-        history.failures += 1;
-        this.counters.recordPullSession(false);
-        throw new Error(`${peer} refused the pull of ${replicaId}: ${decoded.value.error}`);
-      }
-
-      const result = this.receive(peer, replicaId, decoded.value.revisions, 'pull');
-      received += result.applied.length;
-      pages += 1;
-      if (!decoded.value.more || this.stopped) break;
-    }
-
-    history.lastPullAt = Date.now();
-    history.revisionsReceived += received;
-    this.counters.recordPullSession(true);
-    if (received > 0) this.options.logger.debug(`Pulled ${received} revisions of ${replicaId} from ${peer} in ${pages} pages`);
-    return { peer, replicaId, received, pages };
+  private async catchUp(): Promise<void> {
+    const sessions = this.options.store.replicas().flatMap((replica) => this.catchUpPeers(replica.replicaId).map((peer) => this.pull(peer, replica.replicaId)));
+    await Promise.allSettled(sessions);
   }
 
-  private answerPull(msg: Msg): void {
-    const decoded = decodeMessage(msg.data, pullRequestSchema);
-    if (!decoded.ok) {
-      this.rejectMessage('pull request', 'unknown sender', decoded.reason);
-      msg.respond(encodeMessage({ v: 1, error: `invalid pull request: ${decoded.reason}` } satisfies PullReply));
-      return;
-    }
-    const request = decoded.value;
-    const replica = this.options.store.findReplica(request.replicaId);
-    if (replica === undefined) {
-      msg.respond(encodeMessage({ v: 1, error: `${this.options.server} hosts no replica ${request.replicaId}` } satisfies PullReply));
-      return;
-    }
-    if (this.options.mayReplicate !== undefined && !this.options.mayReplicate(request.replicaId, request.from)) {
-      msg.respond(encodeMessage({ v: 1, error: `${request.from} may not replicate ${replica.info.path} from ${this.options.server}` } satisfies PullReply));
-      return;
-    }
-
-    const { revisions, more } = this.revisionsMissingFrom(request.replicaId, request.vector, request.limit);
-    msg.respond(encodeMessage({ v: 1, revisions, more } satisfies PullReply));
-    const history = this.partner(request.from);
-    history.lastPushAt = Date.now();
-    history.revisionsSent += revisions.length;
+  /** Cluster mates that host the replica, plus the setup sources while the replica is still empty. */
+  private catchUpPeers(replicaId: string): string[] {
+    const { directory, store, server } = this.options;
+    const hosts = new Set(directory.peersFor(replicaId).map((peer) => nameKey(peer)));
+    const peers = directory.clusterMates().filter((mate) => hosts.has(nameKey(mate)));
+    if (Object.keys(store.versionVector(replicaId)).length === 0) peers.push(...directory.setupSources(replicaId));
+    const self = nameKey(server);
+    return [...new Map(peers.filter((peer) => nameKey(peer) !== self).map((peer) => [nameKey(peer), peer])).values()];
   }
 
-  /**
-   * Revisions this server holds that a vector lacks, at most `limit` and about
-   * MAX_MESSAGE_BYTES. `more` is set whenever a limit cut the page short, even if
-   * nothing turns out to be left.
-   */
-  private revisionsMissingFrom(replicaId: string, theirs: VersionVector, limit: number): { revisions: Revision[]; more: boolean } {
-    const mine = this.options.store.versionVector(replicaId);
-    const revisions: Revision[] = [];
+  private async runJob(job: ReplicationJob): Promise<JobResult> {
+    const startedAt = Date.now();
+    const replicas = this.resolveDatabases(job);
+    if (typeof replicas === 'string') return { job, startedAt, finishedAt: Date.now(), databases: [], error: replicas };
+
+    this.options.onJob?.({ kind: 'started', job });
+    const databases: DatabaseResult[] = [];
+    for (const replica of replicas) databases.push(await this.replicateDatabase(job, replica.replicaId, replica.info.path));
+    const result: JobResult = { job, startedAt, finishedAt: Date.now(), databases };
+    this.options.onJob?.({ kind: 'finished', result });
+    return result;
+  }
+
+  private resolveDatabases(job: ReplicationJob): ReturnType<DirectoryStore['replicas']> | string {
+    const { store, directory } = this.options;
+    if (job.databases.length === 0) {
+      const partner = nameKey(job.partner);
+      return store.replicas().filter((replica) => directory.peersFor(replica.replicaId).some((peer) => nameKey(peer) === partner));
+    }
+    const replicas = [];
+    for (const path of job.databases) {
+      const replica = store.replicas().find((candidate) => sameDatabasePath(candidate.info.path, path) || candidate.replicaId === path.toUpperCase());
+      if (replica === undefined) {
+        const hosted = store.replicas().map((candidate) => candidate.info.path).join(', ');
+        return `Database ${path} is not on this server; it holds ${hosted}`;
+      }
+      replicas.push(replica);
+    }
+    return replicas;
+  }
+
+  private async replicateDatabase(job: ReplicationJob, replicaId: string, path: string): Promise<DatabaseResult> {
+    const wantsPull = job.mode !== 'push-only';
+    const wantsPush = job.mode === 'pull-push' || job.mode === 'push-only';
+    let pulled: SessionCounts | undefined;
+    let pushed: SessionCounts | undefined;
+    try {
+      if (wantsPull) pulled = (await this.session(job.partner, replicaId, 'pull', () => pullFrom(this.sessions, job.partner, replicaId))).counts;
+      if (wantsPush) pushed = (await this.session(job.partner, replicaId, 'push', () => pushTo(this.sessions, job.partner, replicaId))).counts;
+      if (job.mode === 'pull-pull') pushed = await askToPull(this.sessions, job.partner, replicaId);
+      return { path, replicaId, pulled, pushed };
+    } catch (error) {
+      const message = error instanceof SessionError ? error.message : `unexpected error: ${(error as Error).message}`;
+      return { path, replicaId, pulled, pushed, error: message };
+    }
+  }
+
+  private async session<T extends { counts: SessionCounts }>(partner: string, replicaId: string, direction: HistoryDirection, run: () => Promise<T>): Promise<T> {
+    try {
+      const result = await run();
+      if (direction === 'pull') this.counters.recordPullSession(true);
+      this.history.recordSuccess(replicaId, partner, direction, result.counts);
+      return result;
+    } catch (error) {
+      if (direction === 'pull') this.counters.recordPullSession(false);
+      this.history.recordFailure(replicaId, partner, direction, (error as Error).message);
+      throw error;
+    }
+  }
+
+  private queuePush(replicaId: string, revisions: readonly Revision[]): void {
+    if (this.options.directory.clusterMates().length === 0) return;
+    const queued = this.pushQueue.get(replicaId) ?? [];
+    queued.push(...revisions);
+    this.pushQueue.set(replicaId, queued);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // NOTE: pending pushes live only in memory, like Domino's cluster replicator queue. A crash
+    // before this runs leaves the saves in the log only. Cluster mates pull them when the
+    // server is back, and other servers get them by schedule.
+    setImmediate(() => this.flushPushes());
+  }
+
+  private flushPushes(): void {
+    this.flushScheduled = false;
+    if (this.stopped || this.options.connection.isClosed()) return;
+    for (const [replicaId, revisions] of this.pushQueue) this.publishRevisions(replicaId, revisions);
+    this.pushQueue.clear();
+  }
+
+  private publishRevisions(replicaId: string, revisions: readonly Revision[]): void {
+    const { connection, subjects, server } = this.options;
+    let chunk: Revision[] = [];
     let bytes = 0;
-    for (const [originator, held] of Object.entries(mine)) {
-      let after = theirs[originator] ?? 0;
-      while (after < held) {
-        if (revisions.length >= limit || bytes >= MAX_MESSAGE_BYTES) return { revisions, more: true };
-        const batch = this.options.store.revisionsAfter(replicaId, originator, after, Math.min(limit - revisions.length, 500));
-        if (batch.length === 0) break;
-        for (const revision of batch) {
-          bytes += JSON.stringify(revision).length;
-          revisions.push(revision);
-        }
-        after = batch[batch.length - 1].counter;
-      }
+    const flush = () => {
+      if (chunk.length === 0) return;
+      connection.publish(subjects.push(replicaId), encodeMessage({ v: 1, from: server, replicaId, revisions: chunk } satisfies PushMessage));
+      this.counters.revisionsPushed += chunk.length;
+      chunk = [];
+      bytes = 0;
+    };
+    for (const revision of revisions) {
+      const size = JSON.stringify(revision).length;
+      if (bytes + size > MAX_MESSAGE_BYTES) flush();
+      chunk.push(revision);
+      bytes += size;
     }
-    return { revisions, more: false };
+    flush();
   }
 
   private onPush(msg: Msg): void {
@@ -244,9 +309,24 @@ export class Replicator {
       return;
     }
     const push = decoded.value;
-    if (nameKey(push.from) === nameKey(this.options.server)) return;
+    if (!this.isClusterMate(push.from)) return;
     const result = this.receive(push.from, push.replicaId, push.revisions, 'push');
     if (result.gaps.length > 0) void this.pull(push.from, push.replicaId).catch(() => undefined);
+  }
+
+  private onHeartbeat(): void {
+    if (this.stopped || this.options.connection.isClosed()) return;
+    const { connection, subjects, store, server, directory } = this.options;
+    for (const replica of store.replicas()) {
+      if (directory.clusterMates().length > 0) {
+        const message: VectorMessage = { v: 1, from: server, replicaId: replica.replicaId, vector: store.versionVector(replica.replicaId) };
+        connection.publish(subjects.vector(replica.replicaId), encodeMessage(message));
+      }
+      // An empty replica keeps asking its setup sources, as a new Domino server copies names.nsf.
+      if (Object.keys(store.versionVector(replica.replicaId)).length === 0) {
+        for (const source of directory.setupSources(replica.replicaId)) void this.pull(source, replica.replicaId).catch(() => undefined);
+      }
+    }
   }
 
   private onVector(msg: Msg): void {
@@ -256,7 +336,7 @@ export class Replicator {
       return;
     }
     const { from, replicaId, vector } = decoded.value;
-    if (nameKey(from) === nameKey(this.options.server) || this.options.store.findReplica(replicaId) === undefined) return;
+    if (!this.isClusterMate(from) || this.options.store.findReplica(replicaId) === undefined) return;
 
     // A peer that was ahead at its previous heartbeat and still is, is ahead by something
     // this server missed, not by something still on its way. The first heartbeat heard
@@ -268,6 +348,12 @@ export class Replicator {
     if (isAhead(previous ?? vector, this.options.store.versionVector(replicaId))) {
       void this.pull(from, replicaId).catch(() => undefined);
     }
+  }
+
+  private isClusterMate(server: string): boolean {
+    const key = nameKey(server);
+    if (key === nameKey(this.options.server)) return false;
+    return this.options.directory.clusterMates().some((mate) => nameKey(mate) === key);
   }
 
   private receive(from: string, replicaId: string, raw: readonly unknown[], delivery: Delivery): ReceiveResult {
@@ -291,60 +377,13 @@ export class Replicator {
     this.counters.recordApplied(result.applied, delivery);
     this.counters.revisionsRejected += result.rejected.length;
     if (delivery === 'push' && result.rejected.length > 0) this.counters.recordPushFailure();
+    if (result.resurrected.length > 0) {
+      this.options.logger.log(`Saved ${result.resurrected.length} notes again that ${from} had purged as deleted; they return to every replica`);
+    }
     for (const { revision, reason } of result.rejected) {
       this.warnings.warn(`rejected:${reason.split(' ')[0]}`, `Rejected revision ${revision.originator}#${revision.counter} of note ${revision.unid} from ${from}: ${reason}`);
     }
     return result;
-  }
-
-  private publishRevisions(replicaId: string, revisions: readonly Revision[]): void {
-    const { connection, subjects, server } = this.options;
-    let chunk: Revision[] = [];
-    let bytes = 0;
-    const flush = () => {
-      if (chunk.length === 0) return;
-      connection.publish(subjects.push(replicaId), encodeMessage({ v: 1, from: server, replicaId, revisions: chunk } satisfies PushMessage));
-      this.counters.revisionsPushed += chunk.length;
-      chunk = [];
-      bytes = 0;
-    };
-    for (const revision of revisions) {
-      const size = JSON.stringify(revision).length;
-      if (bytes + size > MAX_MESSAGE_BYTES) flush();
-      chunk.push(revision);
-      bytes += size;
-    }
-    flush();
-  }
-
-  private publishVectors(): void {
-    if (this.stopped || this.options.connection.isClosed()) return;
-    const { connection, subjects, store, server } = this.options;
-    for (const replica of store.replicas()) {
-      const message: VectorMessage = { v: 1, from: server, replicaId: replica.replicaId, vector: store.versionVector(replica.replicaId) };
-      connection.publish(subjects.vector(replica.replicaId), encodeMessage(message));
-    }
-  }
-
-  private peersOf(replicaId: string): string[] {
-    const self = nameKey(this.options.server);
-    const seen = new Set<string>();
-    return this.options.peersFor(replicaId).filter((peer) => {
-      const key = nameKey(peer);
-      if (key === self || seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
-  }
-
-  private partner(peer: string): PartnerHistory {
-    const key = nameKey(peer);
-    let history = this.partners.get(key);
-    if (history === undefined) {
-      history = { revisionsReceived: 0, revisionsSent: 0, failures: 0 };
-      this.partners.set(key, history);
-    }
-    return history;
   }
 
   private rejectMessage(kind: string, from: string, reason: string): void {
@@ -353,7 +392,9 @@ export class Replicator {
   }
 }
 
-/** True when `theirs` holds a revision that `mine` lacks. */
+/** True when `theirs` counts a revision that `mine` lacks. */
 export function isAhead(theirs: VersionVector, mine: VersionVector): boolean {
   return Object.entries(theirs).some(([originator, counter]) => counter > (mine[originator] ?? 0));
 }
+
+

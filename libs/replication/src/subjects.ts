@@ -30,6 +30,21 @@ export class DomainSubjects {
     return `${this.server(server)}.pull`;
   }
 
+  /** Request/reply: a partner asks for this server's version vector of a replica. */
+  vectorOf(server: string): string {
+    return `${this.server(server)}.vector`;
+  }
+
+  /** Request/reply: a partner pushes revisions in a replication session. */
+  accept(server: string): string {
+    return `${this.server(server)}.accept`;
+  }
+
+  /** Request/reply: a partner asks this server to pull from it now (pull-pull). */
+  pullFromMe(server: string): string {
+    return `${this.server(server)}.pull-from-me`;
+  }
+
   console(server: string): string {
     return `${this.server(server)}.console`;
   }

@@ -41,6 +41,22 @@ export function buildNamesDocuments(topology: Topology, certifiers: readonly Dom
         AdministrationServer: server.administrationServer ? '1' : '0',
         HTTPEnabled: server.http.enabled ? '1' : '0',
         Administrators: topology.people.filter((person) => person.administrator).map((person) => person.name),
+        ClusterName: topology.clusters.find((cluster) => cluster.servers.some((member) => nameKey(member) === nameKey(server.name)))?.name ?? '',
+      },
+    });
+  }
+  for (const connection of topology.connections) {
+    documents.push({
+      unid: deriveUnid('connection', nameKey(connection.source), nameKey(connection.destination)),
+      form: Forms.Connection,
+      items: {
+        Source: connection.source,
+        Destination: connection.destination,
+        RepType: connection.type,
+        Interval: connection.interval,
+        Window: connection.window,
+        Databases: [...connection.databases],
+        Enabled: connection.enabled ? '1' : '0',
       },
     });
   }

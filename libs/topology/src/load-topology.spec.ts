@@ -90,7 +90,32 @@ describe('parseTopology', () => {
       [
         { field: 'servers[2].name', reason: 'server CN=server2/O=renovations is listed twice' },
         { field: 'servers[2].dataDir', reason: 'data directory servers/server2 is used by another server; set dataDir' },
+        { field: 'clusters[0].servers[2]', reason: 'server CN=server3/O=renovations is not in servers' },
+        { field: 'connections[0].source', reason: 'server CN=server3/O=renovations is not in servers' },
       ],
+    ],
+    [
+      'a server in two clusters',
+      edited('connections:', '  - name: second\n    servers: [server1/renovations, server2/renovations]\n\nconnections:'),
+      [
+        { field: 'clusters[1].servers[0]', reason: 'CN=server1/O=renovations is already in cluster renovations; a server belongs to one cluster' },
+        { field: 'clusters[1].servers[1]', reason: 'CN=server2/O=renovations is already in cluster renovations; a server belongs to one cluster' },
+      ],
+    ],
+    [
+      'a connection with a bad interval',
+      edited('interval: 60s', 'interval: soon'),
+      [{ field: 'connections[0].interval', reason: 'invalid repeat interval "soon": write a number with s, m, h or d, e.g. 60s or 30m' }],
+    ],
+    [
+      'a connection with a bad type',
+      edited('type: pull-push', 'type: sideways'),
+      [{ field: 'connections[0].type', reason: 'invalid replication type "sideways": use one of pull-push, pull-pull, push-only, pull-only' }],
+    ],
+    [
+      'a connection to itself',
+      edited('destination: server1/renovations', 'destination: server3/renovations'),
+      [{ field: 'connections[0].destination', reason: 'a server cannot replicate with itself' }],
     ],
     [
       'a person under an unknown organization',

@@ -6,10 +6,11 @@ import type { z } from 'zod';
 
 import { vaultDatabasePath } from '@domsim/id-vault';
 import { type DominoName, InvalidNameError, nameKey, parseName, toCanonical } from '@domsim/names';
+import { InvalidConnectionError, parseInterval, parseReplicationType, parseWindow } from '@domsim/replication';
 
 import { InvalidTopologyError, type TopologyProblem } from './errors';
 import { type TopologyFile, topologyFileSchema } from './schema';
-import type { OrganizationSpec, PersonSpec, ServerSpec, Topology, VaultSpec } from './topology';
+import type { ClusterSpec, ConnectionSpec, OrganizationSpec, PersonSpec, ServerSpec, Topology, VaultSpec } from './topology';
 
 const DEFAULT_DESIGN_VERSION = 12;
 
@@ -95,10 +96,23 @@ function resolveTopology(file: TopologyFile, path: string): Topology {
     internetPassword: person.internetPassword,
   }));
   const vaults = (file.vaults ?? []).map((vault, index): VaultSpec => resolveVault(vault, index, canonical));
+  // Without a clusters entry every server of the domain forms one cluster, so a small topology
+  // replicates at once; `clusters: []` leaves replication to Connection documents alone.
+  const clusters =
+    file.clusters === undefined
+      ? servers.length > 1
+        ? [{ name: file.domain, servers: servers.map((server) => server.name) }]
+        : []
+      : file.clusters.map((cluster, index): ClusterSpec => ({
+          name: cluster.name,
+          servers: cluster.servers.map((server, i) => canonical(server, `clusters[${index}].servers[${i}]`, 'name')),
+        }));
+  const connections = (file.connections ?? []).map((connection, index) => resolveConnection(connection, index, canonical, problems));
 
-  if (problems.length === 0) checkReferences({ domain: file.domain, organizations, servers, people, vaults }, problems);
+  const topology: Topology = { domain: file.domain, organizations, servers, people, vaults, clusters, connections };
+  if (problems.length === 0) checkReferences(topology, problems);
   if (problems.length > 0) throw new InvalidTopologyError(path, problems);
-  return { domain: file.domain, organizations, servers, people, vaults };
+  return topology;
 }
 
 type Canonicalize = (value: string, field: string, kind: 'name' | 'certifier') => string;
@@ -159,6 +173,39 @@ function resolveVault(vault: NonNullable<TopologyFile['vaults']>[number], index:
   };
 }
 
+function resolveConnection(
+  connection: NonNullable<TopologyFile['connections']>[number],
+  index: number,
+  canonical: Canonicalize,
+  problems: TopologyProblem[],
+): ConnectionSpec {
+  const field = `connections[${index}]`;
+  const check = <T>(item: string, read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof InvalidConnectionError)) throw error;
+      problems.push({ field: `${field}.${item}`, reason: error.message });
+      return fallback;
+    }
+  };
+  const interval = String(connection.interval ?? '60m');
+  const type = connection.type ?? 'pull-push';
+  const window = connection.window ?? '00:00-24:00';
+  check('interval', () => parseInterval(interval), 0);
+  check('type', () => parseReplicationType(type), 'pull-push');
+  check('window', () => parseWindow(window), { start: 0, end: 0 });
+  return {
+    source: canonical(connection.source, `${field}.source`, 'name'),
+    destination: canonical(connection.destination, `${field}.destination`, 'name'),
+    type,
+    interval,
+    window,
+    databases: connection.databases ?? [],
+    enabled: connection.enabled ?? true,
+  };
+}
+
 function checkReferences(topology: Topology, problems: TopologyProblem[]): void {
   const serverKeys = new Set<string>();
   const dataDirs = new Set<string>();
@@ -203,6 +250,28 @@ function checkReferences(topology: Topology, problems: TopologyProblem[]): void 
   topology.people.forEach((person, index) => {
     if (!underKnownOrganization(person.name)) {
       problems.push({ field: `people[${index}].name`, reason: `${person.name} is not under any organization in organizations` });
+    }
+  });
+
+  const clustered = new Map<string, string>();
+  topology.clusters.forEach((cluster, index) => {
+    if (topology.clusters.findIndex((other) => other.name.toLowerCase() === cluster.name.toLowerCase()) !== index) {
+      problems.push({ field: `clusters[${index}].name`, reason: `cluster ${cluster.name} is listed twice` });
+    }
+    cluster.servers.forEach((server, i) => {
+      const key = nameKey(server);
+      if (!serverKeys.has(key)) problems.push({ field: `clusters[${index}].servers[${i}]`, reason: `server ${server} is not in servers` });
+      const other = clustered.get(key);
+      if (other !== undefined) problems.push({ field: `clusters[${index}].servers[${i}]`, reason: `${server} is already in cluster ${other}; a server belongs to one cluster` });
+      clustered.set(key, cluster.name);
+    });
+  });
+  topology.connections.forEach((connection, index) => {
+    for (const end of ['source', 'destination'] as const) {
+      if (!serverKeys.has(nameKey(connection[end]))) problems.push({ field: `connections[${index}].${end}`, reason: `server ${connection[end]} is not in servers` });
+    }
+    if (nameKey(connection.source) === nameKey(connection.destination)) {
+      problems.push({ field: `connections[${index}].destination`, reason: 'a server cannot replicate with itself' });
     }
   });
 

@@ -63,6 +63,26 @@ const vaultSchema = z.strictObject({
   securitySettings: z.array(z.string().trim().min(1).max(128)).optional(),
 });
 
+const clusterSchema = z.strictObject({
+  name: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(64)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 _-]*$/, 'must be letters, digits, spaces, "-" or "_"'),
+  servers: z.array(name).min(2, 'a cluster needs at least two servers'),
+});
+
+const connectionSchema = z.strictObject({
+  source: name,
+  destination: name,
+  type: z.string().optional(),
+  interval: z.union([z.string(), z.number()]).optional(),
+  window: z.string().optional(),
+  databases: z.array(z.string().trim().min(1)).optional(),
+  enabled: z.boolean().optional(),
+});
+
 /** The shape of a topology file, before names and cross-references are checked. */
 export const topologyFileSchema = z.strictObject({
   domain: z
@@ -75,6 +95,8 @@ export const topologyFileSchema = z.strictObject({
   servers: z.array(serverSchema).min(1, 'a domain needs at least one server'),
   people: z.array(personSchema).optional(),
   vaults: z.array(vaultSchema).optional(),
+  clusters: z.array(clusterSchema).optional(),
+  connections: z.array(connectionSchema).optional(),
 });
 
 export type TopologyFile = z.infer<typeof topologyFileSchema>;

@@ -5,6 +5,26 @@ export interface Topology {
   readonly servers: readonly ServerSpec[];
   readonly people: readonly PersonSpec[];
   readonly vaults: readonly VaultSpec[];
+  readonly clusters: readonly ClusterSpec[];
+  readonly connections: readonly ConnectionSpec[];
+}
+
+/** Servers that push changes to each other as they happen (Domino cluster replication). */
+export interface ClusterSpec {
+  readonly name: string;
+  readonly servers: readonly string[];
+}
+
+/** A Connection document: the source server calls the destination on a schedule. */
+export interface ConnectionSpec {
+  readonly source: string;
+  readonly destination: string;
+  readonly type: string;
+  /** Repeat interval as written, e.g. `60s`. */
+  readonly interval: string;
+  readonly window: string;
+  readonly databases: readonly string[];
+  readonly enabled: boolean;
 }
 
 export interface OrganizationSpec {

@@ -62,7 +62,27 @@ export async function runStatus(options: StatusOptions): Promise<number> {
     ]);
   });
   lines.push(...formatTable(['Server', 'Process', 'Database', 'Version vector', 'Digest'], rows));
-  if (state !== undefined) lines.push(agreement ? 'All replicas agree.' : 'Replicas differ; replication is still catching up or a server is down.');
+  for (const status of statuses) lines.push(...replicationLines(status));
+  if (state !== undefined) lines.push('', agreement ? 'All replicas agree.' : 'Replicas differ; replication is still catching up or a server is down.');
   process.stdout.write(`${lines.join('\n')}\n`);
   return ExitCode.Ok;
+}
+
+function replicationLines(status: ServerStatus): string[] {
+  const replication = status.health?.replication;
+  if (replication === undefined) return [];
+  const pending = `${replication.pushesQueued} pushes queued, ${replication.jobsQueued} jobs, ${replication.pullsWaiting} catch-up pulls`;
+  const cluster = replication.cluster === '' ? 'no cluster' : `cluster ${replication.cluster}`;
+  const lines = ['', `${abbreviate(status.server)}: ${cluster}; Replicator ${replication.activity}; pending: ${pending}`];
+  for (const entry of replication.history) {
+    const when = entry.lastSuccessAt === undefined ? 'never succeeded' : new Date(entry.lastSuccessAt).toISOString();
+    const error = entry.lastError === undefined ? '' : `; last error: ${entry.lastError}`;
+    const counts = `${entry.added} added, ${entry.updated} updated, ${entry.deleted} deleted`;
+    lines.push(`  last ${entry.direction} ${entry.direction === 'pull' ? 'from' : 'to'} ${abbreviate(entry.partner)} (${entry.replicaId}): ${when} (${counts})${error}`);
+  }
+  for (const connection of replication.schedule) {
+    const next = connection.nextRunAt === undefined ? '' : `, next at ${new Date(connection.nextRunAt).toISOString()}`;
+    lines.push(`  schedule: ${connection.type} with ${abbreviate(connection.destination)} every ${connection.intervalSeconds}s${next}`);
+  }
+  return lines;
 }

@@ -14,6 +14,8 @@ export const serverEnvironmentSchema = z.object({
   DOMSIM_HTTP_PORT: z.coerce.number().int('must be a whole number').min(0).max(65535, 'must be a TCP port, 0-65535').optional(),
   DOMSIM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   DOMSIM_HEARTBEAT_MS: z.coerce.number().int().min(50, 'must be at least 50 ms').max(600_000).default(2_000),
+  /** Replica cutoff interval; deletion stubs are purged after a third of it, as in Domino. */
+  DOMSIM_CUTOFF_DAYS: z.coerce.number().positive('must be a positive number of days, e.g. 90 or 0.001').max(36_500).default(90),
 });
 
 export type ServerEnvironment = z.infer<typeof serverEnvironmentSchema>;

@@ -14,6 +14,9 @@ import { showReplicaLines, showServerLines, showTasksLines } from '../status/ser
 import { StatisticsService } from '../status/statistics.service';
 import { ServerStatusService } from '../status/server-status.service';
 import { SERVER_RUNTIME } from '../tokens';
+import { ReplicationCommandsService } from '../replication/replication-commands.service';
+import { ReplicationService } from '../replication/replication.service';
+import { CommandFailure } from './command-failure';
 import { ConsoleKeyService } from './console-key.service';
 import { ConsoleOutputService, ConsoleTasks } from './console-output.service';
 
@@ -34,14 +37,21 @@ export class ConsoleService {
     private readonly keys: ConsoleKeyService,
     private readonly statistics: StatisticsService,
     @Inject(DIRECTORY_STORE) private readonly store: DirectoryStore,
+    private readonly replication: ReplicationService,
+    private readonly replicationCommands: ReplicationCommandsService,
   ) {
     this.handlers = {
       help: (args) => this.help(args.command),
       'show-idvault': () => this.idVault.showIdVault(),
-      'show-server': () => showServerLines(this.runtime, this.status),
-      'show-tasks': () => showTasksLines(this.runtime, this.status),
+      'show-server': () => showServerLines(this.runtime, this.status, this.replication.replicator.activity()),
+      'show-tasks': () => showTasksLines(this.runtime, this.status, this.replication.replicator.activity()),
       'show-stat': (args) => this.statistics.showStatLines(args.statistic),
+      'show-schedule': () => this.replicationCommands.showSchedule(),
+      replicate: (args) => this.replicationCommands.replicate('pull-push', args.server, args.database),
+      pull: (args) => this.replicationCommands.replicate('pull-only', args.server, args.database),
+      push: (args) => this.replicationCommands.replicate('push-only', args.server, args.database),
       'sim-show-replicas': () => showReplicaLines(this.store),
+      'sim-connection': (args) => this.replicationCommands.connection(args['destination server'], args.type, args.interval, args.window),
       'mfamgmt-create-trustcert': (args) =>
         this.idVault.createMfaTrust({ pattern: args['OU or O to allow'], idFile: args['certifier ID file'], password: args['certifier password'] }),
     };
@@ -81,6 +91,9 @@ export class ConsoleService {
       if (error instanceof ConsoleInputError || error instanceof MfaTrustError) {
         code = error.code;
         text = [error.message];
+      } else if (error instanceof CommandFailure) {
+        code = error.code;
+        text = [...error.lines];
       } else {
         code = 'INTERNAL_ERROR';
         this.logger.error(`Console command failed: ${masked}`, error instanceof Error ? error.stack : String(error));

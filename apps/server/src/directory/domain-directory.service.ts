@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { type DirectoryStore, Forms, NAMES_NSF, type ReplicaState, sameDatabasePath, textItem } from '@domsim/directory';
+import { type DirectoryStore, Forms, NAMES_NSF, type Note, type ReplicaState, sameDatabasePath, textItem } from '@domsim/directory';
 import { findVaultDocument } from '@domsim/id-vault';
-import { nameKey } from '@domsim/names';
+import { nameKey, tryNameKey } from '@domsim/names';
+import type { ReplicationDirectory } from '@domsim/replication';
 
 import type { ServerRuntime } from '../config/server-runtime';
 import { SERVER_RUNTIME } from '../tokens';
@@ -13,7 +14,7 @@ import { DIRECTORY_STORE } from './directory.tokens';
  * exist, which of them host a replica, and which replicas are vault databases.
  */
 @Injectable()
-export class DomainDirectoryService {
+export class DomainDirectoryService implements ReplicationDirectory {
   constructor(
     @Inject(SERVER_RUNTIME) private readonly runtime: ServerRuntime,
     @Inject(DIRECTORY_STORE) private readonly store: DirectoryStore,
@@ -46,9 +47,36 @@ export class DomainDirectoryService {
   peersFor(replicaId: string): string[] {
     const replica = this.store.findReplica(replicaId);
     if (replica === undefined) return [];
-    const fromSetup = this.runtime.setup.replicas.find((setup) => setup.replicaId === replicaId)?.sources ?? [];
     const fromDirectory = sameDatabasePath(replica.info.path, NAMES_NSF) ? this.serverNames() : (findVaultDocument(this.names(), replica.info.path)?.servers ?? []);
-    return [...fromSetup, ...fromDirectory];
+    return [...this.setupSources(replicaId), ...fromDirectory];
+  }
+
+  setupSources(replicaId: string): string[] {
+    return this.runtime.setup.replicas.find((setup) => setup.replicaId === replicaId)?.sources ?? [];
+  }
+
+  /** The cluster named in this server's Server document. */
+  clusterName(): string {
+    return this.serverDocument() === undefined ? '' : textItem((this.serverDocument() as Note).items, 'ClusterName');
+  }
+
+  /** Other servers whose Server documents name this server's cluster. */
+  clusterMates(): string[] {
+    const cluster = this.clusterName().toLowerCase();
+    if (cluster === '') return [];
+    const self = nameKey(this.serverName);
+    return [...this.names().documentsOfForm(Forms.Server)]
+      .filter((note) => textItem(note.items, 'ClusterName').toLowerCase() === cluster)
+      .map((note) => textItem(note.items, 'ServerName'))
+      .filter((name) => tryNameKey(name) !== undefined && nameKey(name) !== self);
+  }
+
+  private serverDocument(): Note | undefined {
+    const self = nameKey(this.serverName);
+    for (const note of this.names().documentsOfForm(Forms.Server)) {
+      if (tryNameKey(textItem(note.items, 'ServerName')) === self) return note;
+    }
+    return undefined;
   }
 
   /** names.nsf goes to every server of the domain; a vault database only to the vault's servers. */

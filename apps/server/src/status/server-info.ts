@@ -12,7 +12,7 @@ import type { ServerStatusService } from './server-status.service';
 export const DOMSIM_VERSION = '0.1.0';
 
 /** Lines of `show server`, in the layout of Domino's. */
-export function showServerLines(runtime: ServerRuntime, status: ServerStatusService): string[] {
+export function showServerLines(runtime: ServerRuntime, status: ServerStatusService, replicatorActivity: string): string[] {
   const { setup } = runtime;
   const title = setup.title === '' ? '' : ` - ${setup.title}`;
   const rows: Array<[string, string]> = [
@@ -22,7 +22,7 @@ export function showServerLines(runtime: ServerRuntime, status: ServerStatusServ
     ['Elapsed time:', formatElapsed(status.elapsedMs())],
     ['Transactions:', String(status.transactionCount())],
     ['Availability Index:', '100 (state: AVAILABLE)'],
-    ['Replicator:', status.replicatorActivity],
+    ['Replicator:', replicatorActivity],
     ['HTTP Server:', status.httpAddress === undefined ? 'Not started' : `Listening on ${status.httpAddress}`],
     ['Diagnostic Directory:', join(runtime.dataDir, CONSOLE_LOG_DIRECTORY)],
     ['Console Log File:', join(runtime.dataDir, CONSOLE_LOG_DIRECTORY, CONSOLE_LOG_FILE)],
@@ -30,7 +30,7 @@ export function showServerLines(runtime: ServerRuntime, status: ServerStatusServ
   return [
     `HCL Domino (r) Server (simulated by domsim ${DOMSIM_VERSION} for Linux/64)`,
     ...rows.map(([label, value]) => `${label.padEnd(24)}${value}`),
-    ...showTasksLines(runtime, status).slice(2),
+    ...showTasksLines(runtime, status, replicatorActivity).slice(2),
   ];
 }
 
@@ -49,11 +49,11 @@ export function showReplicaLines(store: DirectoryStore): string[] {
 }
 
 /** Lines of `show tasks`. */
-export function showTasksLines(runtime: ServerRuntime, status: ServerStatusService): string[] {
+export function showTasksLines(runtime: ServerRuntime, status: ServerStatusService, replicatorActivity: string): string[] {
   const tasks: Array<[string, string]> = [
     ['Database Server', 'Perform console commands'],
     ['Database Server', 'Listen for replication requests on NATS'],
-    ['Replicator', status.replicatorActivity],
+    ['Replicator', replicatorActivity],
     ['Admin Process', 'Idle'],
   ];
   if (status.httpAddress !== undefined) tasks.push(['HTTP Server', `Listening on ${status.httpAddress}`]);

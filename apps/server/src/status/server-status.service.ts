@@ -7,7 +7,6 @@ import { SERVER_RUNTIME } from '../tokens';
 @Injectable()
 export class ServerStatusService {
   httpAddress: string | undefined;
-  replicatorActivity = 'Idle';
   private transactions = 0;
 
   constructor(@Inject(SERVER_RUNTIME) private readonly runtime: ServerRuntime) {}

@@ -1,0 +1,102 @@
+import type { Msg } from 'nats';
+
+import type { DirectoryStore } from '@domsim/directory';
+
+import {
+  acceptRequestSchema,
+  decodeMessage,
+  encodeMessage,
+  type PullReply,
+  pullFromMeRequestSchema,
+  pullRequestSchema,
+  vectorRequestSchema,
+} from './messages';
+import type { ReplicationDirectory } from './replication-directory';
+import { type ReceiveRevisions, revisionsMissingFrom } from './replication-sessions';
+import { countRevisions, emptyCounts, type SessionCounts } from './session-counts';
+
+export interface ResponderContext {
+  readonly store: DirectoryStore;
+  readonly server: string;
+  readonly directory: ReplicationDirectory;
+  readonly receive: ReceiveRevisions;
+  /** Runs a pull session from a partner on its request (pull-pull). */
+  readonly pullFrom: (partner: string, replicaId: string) => Promise<SessionCounts>;
+  /** Records a message that was not a valid request. */
+  readonly rejectMessage: (kind: string, reason: string) => void;
+  /** Records that a partner pulled from or pushed to this server. */
+  readonly served: (partner: string, replicaId: string, revisions: number) => void;
+}
+
+type Checked<T> = { ok: true; request: T } | { ok: false };
+
+/**
+ * Answers partners' replication requests: pull (send what they lack), vector, accept
+ * (store what they push) and pull-from-me. Every request is validated, and a partner that
+ * may not replicate the replica with this server gets an error reply.
+ */
+export class ReplicationResponder {
+  constructor(private readonly context: ResponderContext) {}
+
+  answerPull(msg: Msg): void {
+    const checked = this.check(msg, pullRequestSchema, 'pull request');
+    if (!checked.ok) return;
+    const { request } = checked;
+    const { revisions, more } = revisionsMissingFrom(this.context.store, request.replicaId, request.vector, request.limit);
+    msg.respond(encodeMessage({ v: 1, revisions, more } satisfies PullReply));
+    this.context.served(request.from, request.replicaId, revisions.length);
+  }
+
+  answerVector(msg: Msg): void {
+    const checked = this.check(msg, vectorRequestSchema, 'vector request');
+    if (!checked.ok) return;
+    msg.respond(encodeMessage({ v: 1, vector: this.context.store.versionVector(checked.request.replicaId) }));
+  }
+
+  answerAccept(msg: Msg): void {
+    const checked = this.check(msg, acceptRequestSchema, 'accept request');
+    if (!checked.ok) return;
+    const { request } = checked;
+    const result = this.context.receive(request.from, request.replicaId, request.revisions, 'pull');
+    const counts = countRevisions(emptyCounts(), result.applied);
+    msg.respond(
+      encodeMessage({
+        v: 1,
+        applied: result.applied.length + result.duplicates,
+        rejected: result.rejected.length,
+        ...counts,
+        vector: this.context.store.versionVector(request.replicaId),
+      }),
+    );
+  }
+
+  answerPullFromMe(msg: Msg): void {
+    const checked = this.check(msg, pullFromMeRequestSchema, 'pull-from-me request');
+    if (!checked.ok) return;
+    const { request } = checked;
+    this.context.pullFrom(request.from, request.replicaId).then(
+      (counts) => msg.respond(encodeMessage({ v: 1, ...counts })),
+      (error: unknown) => msg.respond(encodeMessage({ v: 1, error: `${this.context.server} could not pull from ${request.from}: ${(error as Error).message}` })),
+    );
+  }
+
+  private check<T extends { from: string; replicaId: string }>(msg: Msg, schema: Parameters<typeof decodeMessage<T>>[1], kind: string): Checked<T> {
+    const decoded = decodeMessage(msg.data, schema);
+    if (!decoded.ok) {
+      this.context.rejectMessage(kind, decoded.reason);
+      msg.respond(encodeMessage({ v: 1, error: `invalid ${kind}: ${decoded.reason}` }));
+      return { ok: false };
+    }
+    const request = decoded.value;
+    const replica = this.context.store.findReplica(request.replicaId);
+    if (replica === undefined) {
+      msg.respond(encodeMessage({ v: 1, error: `${this.context.server} hosts no replica ${request.replicaId}` }));
+      return { ok: false };
+    }
+    if (!this.context.directory.mayReplicate(request.replicaId, request.from)) {
+      msg.respond(encodeMessage({ v: 1, error: `${request.from} may not replicate ${replica.info.path} with ${this.context.server}` }));
+      return { ok: false };
+    }
+    return { ok: true, request };
+  }
+}
