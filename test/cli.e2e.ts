@@ -117,7 +117,11 @@ describe('domsim CLI', () => {
     const run = domsim(['status', '--data', data, '--json']);
 
     expect(run.status).toBe(0);
-    expect((JSON.parse(run.stdout) as { converged: boolean }).converged).toBe(true);
+    const status = JSON.parse(run.stdout) as { converged: boolean; servers: Array<{ health: { replication: { cluster: string; history: unknown[]; schedule: Array<{ destination: string }> } } }> };
+    expect(status.converged).toBe(true);
+    expect(status.servers[0].health.replication.cluster).toBe('renovations');
+    expect(status.servers[2].health.replication.schedule).toEqual([expect.objectContaining({ destination: 'CN=server1/O=renovations', type: 'pull-push', intervalSeconds: 60 })]);
+    expect(status.servers[1].health.replication.history.length).toBeGreaterThan(0);
   });
 
   it('down stops every process and keeps the data', () => {

@@ -178,6 +178,20 @@ describe('replication model', () => {
     expect(reader.store.replica('names.nsf').digest()).toBe(source.store.replica('names.nsf').digest());
   });
 
+  it('shows what the Replicator is doing while a job runs', async () => {
+    const source = nodes.get(C) as Node;
+    create(source, 500, 'more bulk');
+    const reader = await startNode('CN=omega/O=model', [], 50);
+    const seen: string[] = [];
+    const stop = reader.store.onApplied(() => seen.push(reader.replicator.activity()));
+
+    await reader.replicator.replicate({ partner: C, mode: 'pull-only', databases: ['names.nsf'], origin: 'test' });
+    stop();
+
+    expect(seen[0]).toBe('Replicating names.nsf with CN=gamma/O=model (pull-only)');
+    expect(reader.replicator.activity()).toBe('Idle');
+  });
+
   it('pushes at once only to cluster mates', async () => {
     const east = await startNode('CN=east/O=model', ['CN=west/O=model']);
     const west = await startNode('CN=west/O=model', ['CN=east/O=model']);
@@ -235,8 +249,8 @@ describe('deletion stub purge', () => {
     alpha.store.save('names.nsf', [{ kind: 'delete', unid: created.unid }]);
     await beta.pull(A);
 
-    expect(alpha.store.purgeStubs(Date.now() + 1)).toBe(1);
-    expect(beta.store.purgeStubs(Date.now() + 1)).toBe(1);
+    expect(alpha.store.purgeStubs(Date.now() + 60_000)).toBe(1);
+    expect(beta.store.purgeStubs(Date.now() + 60_000)).toBe(1);
     await gamma.pull(A);
     await alpha.pull(C);
     await beta.pull(C);
@@ -253,7 +267,7 @@ describe('deletion stub purge', () => {
     delta.store.save('names.nsf', [{ kind: 'delete', unid: created.unid }]);
 
     await epsilon.pull('CN=delta/O=purge');
-    delta.store.purgeStubs(Date.now() + 1);
+    delta.store.purgeStubs(Date.now() + 60_000);
 
     expect(epsilon.store.replica('names.nsf').note(created.unid)).toBeUndefined();
     expect(delta.store.replica('names.nsf').note(created.unid)).toBeUndefined();
@@ -263,7 +277,7 @@ describe('deletion stub purge', () => {
     const zeta = await node('CN=zeta/O=purge');
     const [created] = zeta.store.save('names.nsf', [{ kind: 'create', form: 'Memo', items: { Subject: 'purged' } }]);
     zeta.store.save('names.nsf', [{ kind: 'delete', unid: created.unid }]);
-    zeta.store.purgeStubs(Date.now() + 1);
+    zeta.store.purgeStubs(Date.now() + 60_000);
 
     const reloaded = new DirectoryStore({ server: 'CN=zeta/O=purge', log: zeta.log, replicas: [{ replicaId: REPLICA_ID, path: 'names.nsf', title: 'purge' }] });
     reloaded.load();
