@@ -17,6 +17,7 @@ import { HealthService } from './health/health.service';
 import { IdFileRepository } from './id-vault/id-file.repository';
 import { IdVaultService } from './id-vault/id-vault.service';
 import { NatsModule } from './nats/nats.module';
+import { FaultService } from './replication/fault.service';
 import { ReplicationCommandsService } from './replication/replication-commands.service';
 import { ReplicationService } from './replication/replication.service';
 import { StubPurgeService } from './replication/stub-purge.service';
@@ -56,7 +57,7 @@ export class AppModule {
         DirectoryModule,
       ],
       controllers: [...natsControllersFor(runtime.subjects, runtime.setup.server), HealthController, ViewsController, ConsoleHttpController],
-      providers: [AdminAuthService, ConsoleKeyService, ConsoleOutputService, ConsoleService, ServerStatusService, IdFileRepository, IdVaultService, ReplicationService, ReplicationCommandsService, StubPurgeService, HealthService, ViewsService, StatisticsService],
+      providers: [AdminAuthService, ConsoleKeyService, ConsoleOutputService, ConsoleService, ServerStatusService, IdFileRepository, IdVaultService, FaultService, ReplicationService, ReplicationCommandsService, StubPurgeService, HealthService, ViewsService, StatisticsService],
     };
   }
 }

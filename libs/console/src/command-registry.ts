@@ -6,6 +6,8 @@ export interface ArgumentSpec {
   readonly optional?: boolean;
   /** A secret is never echoed, logged or stored; the console shows asterisks in its place. */
   readonly secret?: boolean;
+  /** The last argument only: it takes every remaining word, joined by single spaces. */
+  readonly rest?: boolean;
 }
 
 /** A console command: its keywords, its arguments and how help describes it. */
@@ -28,7 +30,10 @@ export const SECRET_MASK = '********';
 
 /** The syntax line help shows, e.g. `mfamgmt create trustcert <pattern> <certifier ID file> <password>`. */
 export function syntaxOf(spec: CommandSpec): string {
-  const args = spec.arguments.map((arg) => (arg.optional === true ? `[${arg.name}]` : `<${arg.name}>`));
+  const args = spec.arguments.map((arg) => {
+    const name = arg.rest === true ? `${arg.name}...` : arg.name;
+    return arg.optional === true ? `[${name}]` : `<${name}>`;
+  });
   return [...spec.keywords, ...args].join(' ');
 }
 
@@ -118,6 +123,12 @@ export class CommandRegistry<S extends CommandSpec = CommandSpec> {
 }
 
 function bindArguments(spec: CommandSpec, tokens: readonly Token[]): Record<string, string> {
+  const last = spec.arguments[spec.arguments.length - 1];
+  if (last?.rest === true && tokens.length > spec.arguments.length) {
+    const head = tokens.slice(0, spec.arguments.length - 1);
+    const rest = tokens.slice(spec.arguments.length - 1).map((token) => token.text).join(' ');
+    return { ...bindArguments({ ...spec, arguments: spec.arguments.slice(0, -1) }, head), [last.name]: rest };
+  }
   const required = spec.arguments.filter((arg) => arg.optional !== true).length;
   if (tokens.length < required) {
     const missing = spec.arguments[tokens.length];

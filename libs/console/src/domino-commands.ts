@@ -14,7 +14,10 @@ export type CommandId =
   | 'pull'
   | 'push'
   | 'sim-show-replicas'
-  | 'sim-connection';
+  | 'sim-connection'
+  | 'sim-fault'
+  | 'sim-show-faults'
+  | 'sim-heal';
 
 export interface DominoCommandSpec extends CommandSpec {
   readonly id: CommandId;
@@ -64,6 +67,15 @@ export const DOMINO_COMMANDS: readonly DominoCommandSpec[] = [
     summary: 'Create or change the Connection document from this server: type pull-push, pull-pull, push-only, pull-only, disable or enable; interval like 60s; window like 08:00-22:00',
     simulatorOnly: true,
   },
+  {
+    id: 'sim-fault',
+    keywords: ['sim', 'fault'],
+    arguments: [{ name: 'from server' }, { name: 'to server' }, { name: 'fault', rest: true }],
+    summary: 'Set the fault on the link from one server to another: partition, latency 100ms, jitter 20ms, drop 10%, duplicate 5%, reorder 10%, or clear',
+    simulatorOnly: true,
+  },
+  { id: 'sim-show-faults', keywords: ['sim', 'show', 'faults'], arguments: [], summary: 'Show the link faults in the domain', simulatorOnly: true },
+  { id: 'sim-heal', keywords: ['sim', 'heal'], arguments: [], summary: 'Clear every link fault in the domain', simulatorOnly: true },
 ];
 
 export function dominoCommandRegistry(): CommandRegistry<DominoCommandSpec> {

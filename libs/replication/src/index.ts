@@ -31,3 +31,4 @@ export {
   REPLICATION_TYPES,
   type ReplicationType,
 } from './connections';
+export { FaultTable, formatLinkFault, InvalidFaultError, type LinkFault, type LinkFaultEntry, LinkGate, parseLinkFault, type Random, seededRandom } from './faults';

@@ -11,6 +11,7 @@ import {
   pullRequestSchema,
   vectorRequestSchema,
 } from './messages';
+import type { LinkGate } from './faults/link-gate';
 import type { ReplicationDirectory } from './replication-directory';
 import { type ReceiveRevisions, revisionsMissingFrom } from './replication-sessions';
 import { countRevisions, emptyCounts, type SessionCounts } from './session-counts';
@@ -26,6 +27,8 @@ export interface ResponderContext {
   readonly rejectMessage: (kind: string, reason: string) => void;
   /** Records that a partner pulled from or pushed to this server. */
   readonly served: (partner: string, replicaId: string, revisions: number) => void;
+  /** Faults on the links into this server: a request a link drops is never answered. */
+  readonly gate: LinkGate;
 }
 
 type Checked<T> = { ok: true; request: T } | { ok: false };
@@ -42,6 +45,10 @@ export class ReplicationResponder {
     const checked = this.check(msg, pullRequestSchema, 'pull request');
     if (!checked.ok) return;
     const { request } = checked;
+    this.context.gate.deliver(request.from, () => this.sendMissing(msg, request));
+  }
+
+  private sendMissing(msg: Msg, request: { from: string; replicaId: string; vector: Record<string, number>; limit: number }): void {
     const { revisions, more } = revisionsMissingFrom(this.context.store, request.replicaId, request.vector, request.limit);
     msg.respond(encodeMessage({ v: 1, revisions, more } satisfies PullReply));
     this.context.served(request.from, request.replicaId, revisions.length);
@@ -50,13 +57,18 @@ export class ReplicationResponder {
   answerVector(msg: Msg): void {
     const checked = this.check(msg, vectorRequestSchema, 'vector request');
     if (!checked.ok) return;
-    msg.respond(encodeMessage({ v: 1, vector: this.context.store.versionVector(checked.request.replicaId) }));
+    const { request } = checked;
+    this.context.gate.deliver(request.from, () => msg.respond(encodeMessage({ v: 1, vector: this.context.store.versionVector(request.replicaId) })));
   }
 
   answerAccept(msg: Msg): void {
     const checked = this.check(msg, acceptRequestSchema, 'accept request');
     if (!checked.ok) return;
     const { request } = checked;
+    this.context.gate.deliver(request.from, () => this.storePushed(msg, request));
+  }
+
+  private storePushed(msg: Msg, request: { from: string; replicaId: string; revisions: unknown[] }): void {
     const result = this.context.receive(request.from, request.replicaId, request.revisions, 'pull');
     const counts = countRevisions(emptyCounts(), result.applied);
     msg.respond(
@@ -74,6 +86,10 @@ export class ReplicationResponder {
     const checked = this.check(msg, pullFromMeRequestSchema, 'pull-from-me request');
     if (!checked.ok) return;
     const { request } = checked;
+    this.context.gate.deliver(request.from, () => this.pullOnRequest(msg, request));
+  }
+
+  private pullOnRequest(msg: Msg, request: { from: string; replicaId: string }): void {
     this.context.pullFrom(request.from, request.replicaId).then(
       (counts) => msg.respond(encodeMessage({ v: 1, ...counts })),
       (error: unknown) => msg.respond(encodeMessage({ v: 1, error: `${this.context.server} could not pull from ${request.from}: ${(error as Error).message}` })),

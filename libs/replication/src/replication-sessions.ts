@@ -13,6 +13,7 @@ import {
   type PullRequest,
   vectorReplySchema,
 } from './messages';
+import type { LinkGate } from './faults/link-gate';
 import type { Delivery } from './replication-stats';
 import { addCounts, countRevisions, emptyCounts, type SessionCounts } from './session-counts';
 import type { DomainSubjects } from './subjects';
@@ -29,6 +30,8 @@ export interface SessionContext {
   readonly requestTimeoutMs: number;
   readonly receive: ReceiveRevisions;
   readonly isStopped: () => boolean;
+  /** Faults on the links into this server, applied to replies. */
+  readonly gate: LinkGate;
 }
 
 /** A replication session that could not finish; what it stored before the failure stays stored. */
@@ -119,14 +122,18 @@ async function vectorOf(context: SessionContext, partner: string, replicaId: str
 }
 
 async function request(context: SessionContext, partner: string, replicaId: string, subject: string, body: unknown, timeoutMs = context.requestTimeoutMs): Promise<Uint8Array> {
+  let data: Uint8Array;
   try {
-    return (await context.connection.request(subject, encodeMessage(body), { timeout: timeoutMs })).data;
+    data = (await context.connection.request(subject, encodeMessage(body), { timeout: timeoutMs })).data;
   } catch (error) {
     const code = (error as { code?: string }).code;
     const name = tryAbbreviate(partner);
     const reason = code === '503' ? `server ${name} is not reachable` : code === 'TIMEOUT' ? `server ${name} did not answer within ${timeoutMs} ms` : (error as Error).message;
     throw new SessionError(partner, replicaId, reason);
   }
+  const passed = await context.gate.passReply(partner, data);
+  if (passed === undefined) throw new SessionError(partner, replicaId, `the reply from ${tryAbbreviate(partner)} was lost on the link`);
+  return passed;
 }
 
 function tryAbbreviate(name: string): string {

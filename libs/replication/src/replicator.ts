@@ -4,6 +4,8 @@ import { type DirectoryStore, type ReceiveResult, type Revision, revisionSchema,
 import type { VersionVector } from '@domsim/event-log';
 import { nameKey } from '@domsim/names';
 
+import { FaultTable } from './faults/fault-table';
+import { LinkGate } from './faults/link-gate';
 import { RateLimitedWarnings, type ReplicationLogger } from './logger';
 import { decodeMessage, encodeMessage, type PushMessage, pushMessageSchema, type VectorMessage, vectorMessageSchema } from './messages';
 import type { ReplicationDirectory } from './replication-directory';
@@ -30,6 +32,8 @@ export interface ReplicatorOptions {
   readonly heartbeatMs?: number;
   readonly pageSize?: number;
   readonly requestTimeoutMs?: number;
+  /** Faults on the links into this server; none when not given. */
+  readonly gate?: LinkGate;
 }
 
 export type JobEvent = { readonly kind: 'started'; readonly job: ReplicationJob } | { readonly kind: 'finished'; readonly result: JobResult };
@@ -70,10 +74,12 @@ export class Replicator {
   private unsubscribeStore: (() => void) | undefined;
   private flushScheduled = false;
   private stopped = false;
+  private readonly gate: LinkGate;
 
   constructor(private readonly options: ReplicatorOptions) {
     this.warnings = new RateLimitedWarnings(options.logger);
     this.history = options.history ?? new ReplicationHistory();
+    this.gate = options.gate ?? new LinkGate(new FaultTable(), options.server);
     this.sessions = {
       connection: options.connection,
       store: options.store,
@@ -83,6 +89,7 @@ export class Replicator {
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       receive: (from, replicaId, raw, delivery) => this.receive(from, replicaId, raw, delivery),
       isStopped: () => this.stopped,
+      gate: this.gate,
     };
     this.jobs = new ReplicationJobQueue((job) => this.runJob(job));
     this.responder = new ReplicationResponder({
@@ -93,6 +100,7 @@ export class Replicator {
       pullFrom: (partner, replicaId) => this.pull(partner, replicaId),
       rejectMessage: (kind, reason) => this.rejectMessage(kind, 'unknown sender', reason),
       served: () => undefined,
+      gate: this.gate,
     });
   }
 
@@ -310,8 +318,18 @@ export class Replicator {
     }
     const push = decoded.value;
     if (!this.isClusterMate(push.from)) return;
-    const result = this.receive(push.from, push.replicaId, push.revisions, 'push');
-    if (result.gaps.length > 0) void this.pull(push.from, push.replicaId).catch(() => undefined);
+    this.gate.deliver(push.from, () => {
+      // A push carries only its sender's own saves; anything else in it is a forgery.
+      const own = push.revisions.filter((revision) => {
+        const originator = (revision as { originator?: unknown }).originator;
+        if (typeof originator === 'string' && nameKey(originator) === nameKey(push.from)) return true;
+        this.counters.revisionsRejected += 1;
+        this.warnings.warn('foreign originator', `Rejected a pushed revision from ${push.from} that claims ${String(originator)} as its originator`);
+        return false;
+      });
+      const result = this.receive(push.from, push.replicaId, own, 'push');
+      if (result.gaps.length > 0) void this.pull(push.from, push.replicaId).catch(() => undefined);
+    });
   }
 
   private onHeartbeat(): void {
@@ -337,7 +355,10 @@ export class Replicator {
     }
     const { from, replicaId, vector } = decoded.value;
     if (!this.isClusterMate(from) || this.options.store.findReplica(replicaId) === undefined) return;
+    this.gate.deliver(from, () => this.compareVector(from, replicaId, vector));
+  }
 
+  private compareVector(from: string, replicaId: string, vector: VersionVector): void {
     // A peer that was ahead at its previous heartbeat and still is, is ahead by something
     // this server missed, not by something still on its way. The first heartbeat heard
     // from a peer is compared at once: that peer may have been down when this server

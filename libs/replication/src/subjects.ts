@@ -67,6 +67,16 @@ export class DomainSubjects {
     return `${this.server(server)}.applied`;
   }
 
+  /** Snapshots of the domain's link fault table, published by the server that changed it. */
+  faults(): string {
+    return `${this.prefix}.faults`;
+  }
+
+  /** Request/reply: any server answers with its link fault table. */
+  faultsRequest(): string {
+    return `${this.prefix}.faults.get`;
+  }
+
   allApplied(): string {
     return `${this.prefix}.srv.*.applied`;
   }

@@ -15,6 +15,8 @@ export const serverEnvironmentSchema = z.object({
   DOMSIM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   DOMSIM_HEARTBEAT_MS: z.coerce.number().int().min(50, 'must be at least 50 ms').max(600_000).default(2_000),
   /** Replica cutoff interval; deletion stubs are purged after a third of it, as in Domino. */
+  /** Seeds the random choices of link faults, so a run can be replayed. */
+  DOMSIM_FAULT_SEED: z.coerce.number().int().min(0).max(2 ** 31 - 1).optional(),
   DOMSIM_CUTOFF_DAYS: z.coerce.number().positive('must be a positive number of days, e.g. 90 or 0.001').max(36_500).default(90),
 });
 

@@ -14,6 +14,7 @@ import { showReplicaLines, showServerLines, showTasksLines } from '../status/ser
 import { StatisticsService } from '../status/statistics.service';
 import { ServerStatusService } from '../status/server-status.service';
 import { SERVER_RUNTIME } from '../tokens';
+import { FaultService } from '../replication/fault.service';
 import { ReplicationCommandsService } from '../replication/replication-commands.service';
 import { ReplicationService } from '../replication/replication.service';
 import { CommandFailure } from './command-failure';
@@ -39,6 +40,7 @@ export class ConsoleService {
     @Inject(DIRECTORY_STORE) private readonly store: DirectoryStore,
     private readonly replication: ReplicationService,
     private readonly replicationCommands: ReplicationCommandsService,
+    private readonly faults: FaultService,
   ) {
     this.handlers = {
       help: (args) => this.help(args.command),
@@ -52,6 +54,9 @@ export class ConsoleService {
       push: (args) => this.replicationCommands.replicate('push-only', args.server, args.database),
       'sim-show-replicas': () => showReplicaLines(this.store),
       'sim-connection': (args) => this.replicationCommands.connection(args['destination server'], args.type, args.interval, args.window),
+      'sim-fault': (args) => this.faults.setFault(args['from server'], args['to server'], args.fault),
+      'sim-show-faults': () => this.faults.showFaults(),
+      'sim-heal': () => this.faults.heal(),
       'mfamgmt-create-trustcert': (args) =>
         this.idVault.createMfaTrust({ pattern: args['OU or O to allow'], idFile: args['certifier ID file'], password: args['certifier password'] }),
     };

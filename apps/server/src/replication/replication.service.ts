@@ -13,6 +13,7 @@ import { ConsoleOutputService, ConsoleTasks } from '../console/console-output.se
 import { DIRECTORY_STORE } from '../directory/directory.tokens';
 import { DomainDirectoryService } from '../directory/domain-directory.service';
 import { NATS_CONNECTION, SERVER_RUNTIME } from '../tokens';
+import { FaultService } from './fault.service';
 import { jobLines } from './replication-lines';
 
 const MAX_NOTICE_REVISIONS = 100;
@@ -40,6 +41,7 @@ export class ReplicationService implements OnApplicationBootstrap, OnApplication
     @Inject(DIRECTORY_STORE) private readonly store: DirectoryStore,
     directory: DomainDirectoryService,
     private readonly output: ConsoleOutputService,
+    faults: FaultService,
   ) {
     this.replicator = new Replicator({
       connection,
@@ -50,6 +52,7 @@ export class ReplicationService implements OnApplicationBootstrap, OnApplication
       logger: this.logger,
       history: new ReplicationHistory(join(runtime.dataDir, REPLICATION_HISTORY_FILE)),
       heartbeatMs: runtime.environment.DOMSIM_HEARTBEAT_MS,
+      gate: faults.gate,
       onJob: (event) => {
         if (event.kind === 'started' && event.job.origin !== CONSOLE_ORIGIN) {
           this.output.print([`Starting replication with server ${abbreviate(event.job.partner)}`], ConsoleTasks.Replicator);

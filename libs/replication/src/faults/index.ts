@@ -1,0 +1,3 @@
+export { FaultTable, type LinkFaultEntry } from './fault-table';
+export { formatLinkFault, InvalidFaultError, type LinkFault, parseLinkFault } from './link-fault';
+export { LinkGate, type Random, seededRandom } from './link-gate';
