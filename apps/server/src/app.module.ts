@@ -21,6 +21,7 @@ import { FaultService } from './replication/fault.service';
 import { ReplicationCommandsService } from './replication/replication-commands.service';
 import { ReplicationService } from './replication/replication.service';
 import { StubPurgeService } from './replication/stub-purge.service';
+import { WorkloadService } from './replication/workload.service';
 import { ServerStatusService } from './status/server-status.service';
 import { StatisticsService } from './status/statistics.service';
 import { SERVER_RUNTIME } from './tokens';
@@ -57,7 +58,7 @@ export class AppModule {
         DirectoryModule,
       ],
       controllers: [...natsControllersFor(runtime.subjects, runtime.setup.server), HealthController, ViewsController, ConsoleHttpController],
-      providers: [AdminAuthService, ConsoleKeyService, ConsoleOutputService, ConsoleService, ServerStatusService, IdFileRepository, IdVaultService, FaultService, ReplicationService, ReplicationCommandsService, StubPurgeService, HealthService, ViewsService, StatisticsService],
+      providers: [AdminAuthService, ConsoleKeyService, ConsoleOutputService, ConsoleService, ServerStatusService, IdFileRepository, IdVaultService, FaultService, ReplicationService, ReplicationCommandsService, StubPurgeService, WorkloadService, HealthService, ViewsService, StatisticsService],
     };
   }
 }

@@ -7,13 +7,15 @@ import { nameKey } from '@domsim/names';
 import { DomainSubjects } from '@domsim/replication';
 
 import { ServerRequestError, ServerUnreachableError } from './errors';
-import type { AppliedNotice, ConsoleLineNotice, ConsoleReply, ConsoleRequest, HealthReply, ViewReply, ViewRequest, ViewRequestReply } from './protocol';
+import type { AppliedNotice, ConsoleLineNotice, ConsoleReply, ConsoleRequest, HealthReply, NotesReply, NotesRequest, ViewReply, ViewRequest, ViewRequestReply } from './protocol';
 
 export interface DomainClientOptions {
   readonly natsUrl: string;
   readonly domain: string;
   /** Connection name shown by NATS monitoring. */
   readonly name?: string;
+  /** Keep reconnecting for ever, as servers do; for clients that outlive a NATS restart. */
+  readonly reconnectForever?: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -37,7 +39,12 @@ export class DomainClient {
   }
 
   static async connect(options: DomainClientOptions): Promise<DomainClient> {
-    const connection = await connect({ servers: options.natsUrl.split(',').map((url) => url.trim()), name: options.name ?? 'domsim client', maxReconnectAttempts: 5 });
+    const connection = await connect({
+      servers: options.natsUrl.split(',').map((url) => url.trim()),
+      name: options.name ?? 'domsim client',
+      maxReconnectAttempts: options.reconnectForever === true ? -1 : 5,
+      reconnectTimeWait: options.reconnectForever === true ? 250 : 2_000,
+    });
     return new DomainClient(connection, options.domain);
   }
 
@@ -78,6 +85,13 @@ export class DomainClient {
     const { consoleKey } = await this.health(server, timeoutMs);
     this.consoleKeys.set(nameKey(server), consoleKey);
     return consoleKey;
+  }
+
+  /** Every note's state in one database on a server. */
+  async notes(server: string, database: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Extract<NotesReply, { ok: true }>> {
+    const reply = await this.nestRequest<NotesReply>(server, this.subjects.notes(server), { database } satisfies NotesRequest, timeoutMs);
+    if (!reply.ok) throw new ServerRequestError(server, 'UNKNOWN_DATABASE', reply.error);
+    return reply;
   }
 
   health(server: string, timeoutMs = 2_000): Promise<HealthReply> {

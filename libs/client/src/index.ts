@@ -6,10 +6,12 @@ export type {
   ConsoleReply,
   ConsoleRequest,
   HealthReply,
+  NotesReply,
+  NotesRequest,
   ReplicaHealth,
   ReplicationHealth,
   ViewReply,
   ViewRequest,
   ViewRequestReply,
 } from './protocol';
-export { replicasAgree } from './convergence';
+export { type ConvergenceReport, describeConvergence, type ReplicaDifference, replicasAgree, waitForConvergence } from './convergence';

@@ -1,5 +1,5 @@
 import type { SealedSecret } from '@domsim/console';
-import type { ViewRow } from '@domsim/directory';
+import type { NoteSummary, ViewRow } from '@domsim/directory';
 import type { HistoryEntry } from '@domsim/replication';
 
 /** Request to run one console command; secret arguments are masked in `command` and sealed in `secrets`. */
@@ -70,6 +70,14 @@ export interface ReplicationHealth {
   readonly history: readonly HistoryEntry[];
   readonly schedule: ReadonlyArray<{ readonly destination: string; readonly type: string; readonly intervalSeconds: number; readonly nextRunAt?: number }>;
 }
+
+export interface NotesRequest {
+  readonly database: string;
+}
+
+export type NotesReply =
+  | { readonly ok: true; readonly server: string; readonly replicaId: string; readonly path: string; readonly notes: readonly NoteSummary[] }
+  | { readonly ok: false; readonly error: string };
 
 /** Published after a server stored a batch of revisions, for measuring propagation. */
 export interface AppliedNotice {

@@ -17,7 +17,8 @@ export type CommandId =
   | 'sim-connection'
   | 'sim-fault'
   | 'sim-show-faults'
-  | 'sim-heal';
+  | 'sim-heal'
+  | 'sim-workload';
 
 export interface DominoCommandSpec extends CommandSpec {
   readonly id: CommandId;
@@ -76,6 +77,13 @@ export const DOMINO_COMMANDS: readonly DominoCommandSpec[] = [
   },
   { id: 'sim-show-faults', keywords: ['sim', 'show', 'faults'], arguments: [], summary: 'Show the link faults in the domain', simulatorOnly: true },
   { id: 'sim-heal', keywords: ['sim', 'heal'], arguments: [], summary: 'Clear every link fault in the domain', simulatorOnly: true },
+  {
+    id: 'sim-workload',
+    keywords: ['sim', 'workload'],
+    arguments: [{ name: 'operations' }, { name: 'seed', optional: true }],
+    summary: 'Create, edit and delete test documents (form SimNote) in names.nsf, as users would; the seed makes the choices repeatable',
+    simulatorOnly: true,
+  },
 ];
 
 export function dominoCommandRegistry(): CommandRegistry<DominoCommandSpec> {

@@ -13,6 +13,14 @@ export interface ReplicaInfo {
   readonly title: string;
 }
 
+/** One note's state in a replica: its winning revision, whether that is a deletion, and its conflicts. */
+export interface NoteSummary {
+  readonly unid: string;
+  readonly winner: string;
+  readonly deleted: boolean;
+  readonly conflicts: readonly string[];
+}
+
 /** A document as views show it: the winning revision of a note, or a conflict document. */
 export interface Note {
   readonly unid: string;
@@ -99,6 +107,16 @@ export class ReplicaState {
 
   noteCount(): number {
     return this.histories.size;
+  }
+
+  /** Each note's state, sorted by UNID: what the digest covers, for telling replicas apart. */
+  summaries(): NoteSummary[] {
+    const result: NoteSummary[] = [];
+    for (const history of this.histories.values()) {
+      const { winner, conflicts } = history.resolve();
+      result.push({ unid: history.unid, winner: revisionKey(winner), deleted: winner.deleted, conflicts: conflicts.map(revisionKey).sort() });
+    }
+    return result.sort((a, b) => a.unid.localeCompare(b.unid));
   }
 
   /**

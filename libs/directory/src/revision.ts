@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { tryNameKey } from '@domsim/names';
+
 /** A Notes item value: text, number, flag, or a list of text or numbers. */
 export type ItemValue = string | number | boolean | readonly string[] | readonly number[];
 export type Items = Readonly<Record<string, ItemValue>>;
@@ -50,8 +52,15 @@ const itemValueSchema = z.union([
   z.array(z.number().finite()).max(1024),
 ]);
 
+/** The canonical name of the server that saved a revision. */
+const originatorSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine((name) => tryNameKey(name) !== undefined, 'the originator is not a hierarchical server name');
+
 const revisionRefSchema = z.strictObject({
-  originator: z.string().min(1).max(256),
+  originator: originatorSchema,
   counter: z.number().int().positive(),
 });
 
@@ -60,7 +69,7 @@ export const revisionSchema = z
   .strictObject({
     replicaId: z.string().regex(REPLICA_ID_PATTERN, 'a replica ID is two groups of 8 upper-case hex digits, e.g. 852564AC:044EBCCF'),
     unid: z.string().regex(UNID_PATTERN, 'a UNID is 32 upper-case hex digits'),
-    originator: z.string().min(1).max(256),
+    originator: originatorSchema,
     counter: z.number().int().positive(),
     seq: z.number().int().positive(),
     seqTime: z.number().int().nonnegative(),

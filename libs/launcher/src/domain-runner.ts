@@ -71,7 +71,7 @@ export async function startDomain(options: StartDomainOptions): Promise<RunningD
   };
 
   try {
-    client = await DomainClient.connect({ natsUrl, domain: options.manifest.domain, name: 'domsim launcher' });
+    client = await DomainClient.connect({ natsUrl, domain: options.manifest.domain, name: 'domsim launcher', reconnectForever: options.detached !== true });
     const ordered = [...options.manifest.servers].sort((a, b) => Number(b.administrationServer) - Number(a.administrationServer));
     const [first, ...rest] = ordered;
     await startAndWait([first], options, root, natsUrl, client, servers, timeoutMs);

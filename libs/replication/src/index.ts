@@ -31,4 +31,19 @@ export {
   REPLICATION_TYPES,
   type ReplicationType,
 } from './connections';
-export { FaultTable, formatLinkFault, InvalidFaultError, type LinkFault, type LinkFaultEntry, LinkGate, parseLinkFault, type Random, seededRandom } from './faults';
+export {
+  type FaultSchedule,
+  type FaultScheduleOptions,
+  type FaultStep,
+  FaultTable,
+  formatFaultSchedule,
+  formatLinkFault,
+  generateFaultSchedule,
+  InvalidFaultError,
+  type LinkFault,
+  type LinkFaultEntry,
+  LinkGate,
+  parseLinkFault,
+  type Random,
+  seededRandom,
+} from './faults';

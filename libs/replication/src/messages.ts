@@ -1,8 +1,14 @@
 import { z } from 'zod';
 
 import { REPLICA_ID_PATTERN, type Revision } from '@domsim/directory';
+import { tryNameKey } from '@domsim/names';
 
-const serverName = z.string().min(1).max(256);
+/** A server's canonical hierarchical name; anything else cannot be a partner. */
+const serverName = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine((name) => tryNameKey(name) !== undefined, 'not a hierarchical server name');
 const vector = z.record(z.string().min(1).max(256), z.number().int().nonnegative()).refine((value) => Object.keys(value).length <= 10_000, 'too many originators');
 
 /** Revisions pushed by the server that saved them. Revisions are validated one by one on receipt. */

@@ -45,7 +45,7 @@ export class ReplicationResponder {
     const checked = this.check(msg, pullRequestSchema, 'pull request');
     if (!checked.ok) return;
     const { request } = checked;
-    this.context.gate.deliver(request.from, () => this.sendMissing(msg, request));
+    this.context.gate.deliver(request.from, () => this.guarded(msg, () => this.sendMissing(msg, request)));
   }
 
   private sendMissing(msg: Msg, request: { from: string; replicaId: string; vector: Record<string, number>; limit: number }): void {
@@ -58,14 +58,14 @@ export class ReplicationResponder {
     const checked = this.check(msg, vectorRequestSchema, 'vector request');
     if (!checked.ok) return;
     const { request } = checked;
-    this.context.gate.deliver(request.from, () => msg.respond(encodeMessage({ v: 1, vector: this.context.store.versionVector(request.replicaId) })));
+    this.context.gate.deliver(request.from, () => this.guarded(msg, () => msg.respond(encodeMessage({ v: 1, vector: this.context.store.versionVector(request.replicaId) }))));
   }
 
   answerAccept(msg: Msg): void {
     const checked = this.check(msg, acceptRequestSchema, 'accept request');
     if (!checked.ok) return;
     const { request } = checked;
-    this.context.gate.deliver(request.from, () => this.storePushed(msg, request));
+    this.context.gate.deliver(request.from, () => this.guarded(msg, () => this.storePushed(msg, request)));
   }
 
   private storePushed(msg: Msg, request: { from: string; replicaId: string; revisions: unknown[] }): void {
@@ -86,7 +86,7 @@ export class ReplicationResponder {
     const checked = this.check(msg, pullFromMeRequestSchema, 'pull-from-me request');
     if (!checked.ok) return;
     const { request } = checked;
-    this.context.gate.deliver(request.from, () => this.pullOnRequest(msg, request));
+    this.context.gate.deliver(request.from, () => this.guarded(msg, () => this.pullOnRequest(msg, request)));
   }
 
   private pullOnRequest(msg: Msg, request: { from: string; replicaId: string }): void {
@@ -94,6 +94,16 @@ export class ReplicationResponder {
       (counts) => msg.respond(encodeMessage({ v: 1, ...counts })),
       (error: unknown) => msg.respond(encodeMessage({ v: 1, error: `${this.context.server} could not pull from ${request.from}: ${(error as Error).message}` })),
     );
+  }
+
+  /** Runs a handler that may run later, off the subscription: an error becomes an error reply. */
+  private guarded(msg: Msg, handler: () => void): void {
+    try {
+      handler();
+    } catch (error) {
+      this.context.rejectMessage('request', error instanceof Error ? error.message : String(error));
+      msg.respond(encodeMessage({ v: 1, error: `${this.context.server} could not handle the request` }));
+    }
   }
 
   private check<T extends { from: string; replicaId: string }>(msg: Msg, schema: Parameters<typeof decodeMessage<T>>[1], kind: string): Checked<T> {

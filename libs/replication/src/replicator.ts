@@ -107,7 +107,7 @@ export class Replicator {
   /** Subscribes, starts the heartbeat and catches up with the cluster (or copies empty replicas). */
   async start(): Promise<void> {
     const { connection, subjects, store, server } = this.options;
-    const handle = (handler: (msg: Msg) => void) => ({ callback: (error: Error | null, msg: Msg) => error === null && handler(msg) });
+    const handle = (handler: (msg: Msg) => void) => ({ callback: (error: Error | null, msg: Msg) => error === null && this.safely(msg.subject, () => handler(msg)) });
     this.subscriptions.push(
       connection.subscribe(subjects.pull(server), handle((msg) => this.responder.answerPull(msg))),
       connection.subscribe(subjects.vectorOf(server), handle((msg) => this.responder.answerVector(msg))),
@@ -318,7 +318,7 @@ export class Replicator {
     }
     const push = decoded.value;
     if (!this.isClusterMate(push.from)) return;
-    this.gate.deliver(push.from, () => {
+    this.gate.deliver(push.from, () => this.safely('push', () => {
       // A push carries only its sender's own saves; anything else in it is a forgery.
       const own = push.revisions.filter((revision) => {
         const originator = (revision as { originator?: unknown }).originator;
@@ -329,7 +329,7 @@ export class Replicator {
       });
       const result = this.receive(push.from, push.replicaId, own, 'push');
       if (result.gaps.length > 0) void this.pull(push.from, push.replicaId).catch(() => undefined);
-    });
+    }));
   }
 
   private onHeartbeat(): void {
@@ -355,7 +355,7 @@ export class Replicator {
     }
     const { from, replicaId, vector } = decoded.value;
     if (!this.isClusterMate(from) || this.options.store.findReplica(replicaId) === undefined) return;
-    this.gate.deliver(from, () => this.compareVector(from, replicaId, vector));
+    this.gate.deliver(from, () => this.safely('vector', () => this.compareVector(from, replicaId, vector)));
   }
 
   private compareVector(from: string, replicaId: string, vector: VersionVector): void {
@@ -405,6 +405,19 @@ export class Replicator {
       this.warnings.warn(`rejected:${reason.split(' ')[0]}`, `Rejected revision ${revision.originator}#${revision.counter} of note ${revision.unid} from ${from}: ${reason}`);
     }
     return result;
+  }
+
+  /**
+   * Runs a message handler so that nothing a message contains can end the subscription or
+   * the process: an unexpected error is counted and logged, and the next message is handled.
+   */
+  private safely(subject: string, handler: () => void): void {
+    try {
+      handler();
+    } catch (error) {
+      this.counters.messagesRejected += 1;
+      this.warnings.warn(`handler:${subject}`, `Handling a message on ${subject} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   private rejectMessage(kind: string, from: string, reason: string): void {

@@ -62,6 +62,11 @@ export class DomainSubjects {
     return `${this.server(server)}.view`;
   }
 
+  /** Request/reply: every note's state in a replica, for finding where replicas differ. */
+  notes(server: string): string {
+    return `${this.server(server)}.notes`;
+  }
+
   /** Notices of revisions a server stored, for measuring propagation. */
   applied(server: string): string {
     return `${this.server(server)}.applied`;

@@ -1,2 +1,3 @@
 export { eventually, type EventuallyOptions } from './eventually';
+export { type FaultRun, runFaultSchedule } from './fault-runner';
 export { StartedTestDomain, TestDomainBuilder } from './test-domain';

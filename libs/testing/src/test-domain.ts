@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { ConsoleReply, DomainClient, HealthReply, ViewReply } from '@domsim/client';
-import { type RunningDomain, type RunningServer, spawnServerProcess, startDomain, terminate } from '@domsim/launcher';
+import { type RunningDomain, type RunningServer, spawnServerProcess, startDomain, type StartedNatsServer, startNatsServer, terminate } from '@domsim/launcher';
 import { nameKey } from '@domsim/names';
 import { createDomain, defaultTopologyPath, type DomainManifest, loadTopology, parseTopology, type Topology } from '@domsim/topology';
 
@@ -45,6 +45,7 @@ export class TestDomainBuilder {
 /** A running test domain: typed access to its servers, and control over their processes. */
 export class StartedTestDomain {
   private readonly servers = new Map<string, RunningServer>();
+  private nats: StartedNatsServer | undefined;
 
   constructor(
     readonly root: string,
@@ -57,6 +58,11 @@ export class StartedTestDomain {
 
   get client(): DomainClient {
     return this.running.client;
+  }
+
+  /** Canonical names of the domain's servers. */
+  get serverNames(): string[] {
+    return this.manifest.servers.map((server) => server.name);
   }
 
   get natsUrl(): string {
@@ -104,11 +110,19 @@ export class StartedTestDomain {
     });
   }
 
+  /** Stops the private nats-server and starts it again on the same port; servers reconnect by themselves. */
+  async restartNats(): Promise<void> {
+    const current = this.nats ?? this.running.nats;
+    if (current === undefined) throw new Error('this test domain uses an external NATS server, which it cannot restart');
+    await current.stop();
+    this.nats = await startNatsServer({ port: current.port });
+  }
+
   /** Stops every process and removes the domain directory (kept when DOMSIM_KEEP_TEST_DATA is set). */
   async stop(): Promise<void> {
     await this.client.close().catch(() => undefined);
     await Promise.all([...this.servers.values()].map((server) => terminate(server.pid, 15_000)));
-    await this.running.nats?.stop();
+    await (this.nats ?? this.running.nats)?.stop();
     if (process.env.DOMSIM_KEEP_TEST_DATA === undefined) rmSync(this.root, { recursive: true, force: true });
   }
 

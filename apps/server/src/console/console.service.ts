@@ -16,6 +16,7 @@ import { ServerStatusService } from '../status/server-status.service';
 import { SERVER_RUNTIME } from '../tokens';
 import { FaultService } from '../replication/fault.service';
 import { ReplicationCommandsService } from '../replication/replication-commands.service';
+import { WorkloadService } from '../replication/workload.service';
 import { ReplicationService } from '../replication/replication.service';
 import { CommandFailure } from './command-failure';
 import { ConsoleKeyService } from './console-key.service';
@@ -41,6 +42,7 @@ export class ConsoleService {
     private readonly replication: ReplicationService,
     private readonly replicationCommands: ReplicationCommandsService,
     private readonly faults: FaultService,
+    private readonly workload: WorkloadService,
   ) {
     this.handlers = {
       help: (args) => this.help(args.command),
@@ -57,6 +59,7 @@ export class ConsoleService {
       'sim-fault': (args) => this.faults.setFault(args['from server'], args['to server'], args.fault),
       'sim-show-faults': () => this.faults.showFaults(),
       'sim-heal': () => this.faults.heal(),
+      'sim-workload': (args) => this.workload.run(args.operations, args.seed),
       'mfamgmt-create-trustcert': (args) =>
         this.idVault.createMfaTrust({ pattern: args['OU or O to allow'], idFile: args['certifier ID file'], password: args['certifier password'] }),
     };

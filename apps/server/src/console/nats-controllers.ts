@@ -1,14 +1,18 @@
-import { Controller, type Type } from '@nestjs/common';
+import { Controller, Inject, type Type } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
 
-import type { ConsoleReply, HealthReply, ViewRequestReply } from '@domsim/client';
+import type { ConsoleReply, HealthReply, NotesReply, ViewRequestReply } from '@domsim/client';
+import type { DirectoryStore } from '@domsim/directory';
 import type { DomainSubjects } from '@domsim/replication';
 
+import { DIRECTORY_STORE } from '../directory/directory.tokens';
 import { HealthService } from '../health/health.service';
 import { ViewNotFoundError, ViewsService } from '../views/views.service';
 import { ConsoleService } from './console.service';
 import { consoleRequestSchema } from './console-request';
+
+const notesRequestSchema = z.strictObject({ database: z.string().min(1).max(512) });
 
 const viewRequestSchema = z.strictObject({
   database: z.string().min(1).max(512),
@@ -53,6 +57,20 @@ export function natsControllersFor(subjects: DomainSubjects, server: string): Ty
   }
 
   @Controller()
+  class NotesNatsController {
+    constructor(@Inject(DIRECTORY_STORE) private readonly store: DirectoryStore) {}
+
+    @MessagePattern(subjects.notes(server))
+    get(@Payload() payload: unknown): NotesReply {
+      const request = notesRequestSchema.safeParse(payload);
+      if (!request.success) return { ok: false, error: 'send {"database": "names.nsf"}' };
+      const replica = this.store.findReplica(request.data.database);
+      if (replica === undefined) return { ok: false, error: `Database ${request.data.database} is not on server ${server}` };
+      return { ok: true, server, replicaId: replica.replicaId, path: replica.info.path, notes: replica.summaries() };
+    }
+  }
+
+  @Controller()
   class HealthNatsController {
     constructor(private readonly health: HealthService) {}
 
@@ -62,5 +80,5 @@ export function natsControllersFor(subjects: DomainSubjects, server: string): Ty
     }
   }
 
-  return [ConsoleNatsController, ViewNatsController, HealthNatsController];
+  return [ConsoleNatsController, ViewNatsController, NotesNatsController, HealthNatsController];
 }

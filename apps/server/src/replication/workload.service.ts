@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+
+import { type DirectoryStore, NAMES_NSF, type NoteChange } from '@domsim/directory';
+import { seededRandom } from '@domsim/replication';
+
+import { CommandFailure } from '../console/command-failure';
+import { DIRECTORY_STORE } from '../directory/directory.tokens';
+
+/** Form of the documents `sim workload` writes; no Domino view selects it. */
+export const SIM_NOTE_FORM = 'SimNote';
+const MAX_OPERATIONS = 100_000;
+
+/**
+ * `sim workload N [seed]`: N saves to test documents, as users editing the directory would
+ * make them: about half create a document, a third edit one and the rest delete one. Each
+ * save is its own durable revision, so a crash mid-way keeps every save reported before it.
+ */
+@Injectable()
+export class WorkloadService {
+  constructor(@Inject(DIRECTORY_STORE) private readonly store: DirectoryStore) {}
+
+  run(operations: string, seed: string | undefined): string[] {
+    const count = Number(operations);
+    if (!Number.isInteger(count) || count < 1 || count > MAX_OPERATIONS) {
+      throw new CommandFailure('INVALID_ARGUMENT', [`Invalid number of operations "${operations}": give a whole number from 1 to ${MAX_OPERATIONS}`]);
+    }
+    const seedValue = seed === undefined ? Date.now() : Number(seed);
+    if (!Number.isSafeInteger(seedValue) || seedValue < 0) throw new CommandFailure('INVALID_ARGUMENT', [`Invalid seed "${seed}": give a whole number`]);
+
+    const random = seededRandom(seedValue);
+    const replica = this.store.replica(NAMES_NSF);
+    const counts = { created: 0, edited: 0, deleted: 0 };
+    for (let index = 0; index < count; index += 1) {
+      const live = [...replica.documentsOfForm(SIM_NOTE_FORM)];
+      const roll = random();
+      let change: NoteChange;
+      if (live.length === 0 || roll < 0.5) {
+        change = { kind: 'create', form: SIM_NOTE_FORM, items: { Subject: `note ${seedValue}-${index}`, Body: String(random()) } };
+        counts.created += 1;
+      } else if (roll < 0.85) {
+        const note = live[Math.floor(random() * live.length)];
+        change = { kind: 'update', unid: note.unid, items: { ...note.items, Body: String(random()) } };
+        counts.edited += 1;
+      } else {
+        change = { kind: 'delete', unid: live[Math.floor(random() * live.length)].unid };
+        counts.deleted += 1;
+      }
+      this.store.save(NAMES_NSF, [change]);
+    }
+    return [`Workload of ${count} saves (seed ${seedValue}): ${counts.created} created, ${counts.edited} edited, ${counts.deleted} deleted`];
+  }
+}
