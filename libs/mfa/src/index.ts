@@ -60,3 +60,13 @@ export {
   vaultUserUnid,
   withTotpRecord,
 } from './vault-user-document';
+export {
+  findTotpVault,
+  NAME_AND_PASSWORD_ITEM,
+  NameAndPassword,
+  type NameAndPasswordSetting,
+  readNameAndPassword,
+  type TotpVault,
+  VAULT_TRANSPORT_KEY_ITEM,
+  vaultsTrusting,
+} from './web-server-settings';
