@@ -17,7 +17,8 @@ export type CommandId =
   | 'sim-connection'
   | 'sim-fault'
   | 'sim-show-faults'
-  | 'sim-heal';
+  | 'sim-heal'
+  | 'sim-totp-reset';
 
 export interface DominoCommandSpec extends CommandSpec {
   readonly id: CommandId;
@@ -76,6 +77,13 @@ export const DOMINO_COMMANDS: readonly DominoCommandSpec[] = [
   },
   { id: 'sim-show-faults', keywords: ['sim', 'show', 'faults'], arguments: [], summary: 'Show the link faults in the domain', simulatorOnly: true },
   { id: 'sim-heal', keywords: ['sim', 'heal'], arguments: [], summary: 'Clear every link fault in the domain', simulatorOnly: true },
+  {
+    id: 'sim-totp-reset',
+    keywords: ['sim', 'totp', 'reset'],
+    arguments: [{ name: 'user' }],
+    summary: 'Delete all TOTP devices and scratch codes of a user in this vault server\'s vault, e.g. sim totp reset "totp user/mfatest1"',
+    simulatorOnly: true,
+  },
 ];
 
 export function dominoCommandRegistry(): CommandRegistry<DominoCommandSpec> {

@@ -16,7 +16,8 @@ export type TotpErrorCode =
   | 'TOKEN_ALREADY_USED'
   | 'SCRATCH_CODES_DISABLED'
   | 'INVALID_REQUEST'
-  | 'VAULT_UNREACHABLE';
+  | 'VAULT_UNREACHABLE'
+  | 'INTERNAL_ERROR';
 
 /**
  * A TOTP enrollment, login or management step that was rejected. The message is what the
