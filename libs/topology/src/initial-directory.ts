@@ -23,9 +23,10 @@ export interface DomainCertifier {
 }
 
 /**
- * The documents the administration server writes into a new names.nsf: Certifier, Server
- * and Person documents, vault documents, security settings, and the signed vault trust and
- * password reset certificates.
+ * Builds the documents the administration server writes into a new names.nsf: Certifier,
+ * Server and Person documents, the Configuration Settings document, vault documents with
+ * each vault's public transport key from `vaultTransportKeys`, security settings, and the
+ * signed vault trust and password reset certificates.
  */
 export function buildNamesDocuments(
   topology: Topology,
@@ -89,7 +90,7 @@ export function buildNamesDocuments(
   return documents;
 }
 
-/** The documents the vault's first server writes into a new vault database, a vault document per vaulted user included. */
+/** Builds the documents the vault's first server writes into a new vault database, a vault document per vaulted user included. */
 export function buildVaultDocuments(vault: VaultSpec, operationsKeys: ReadonlyMap<string, string>): InitialDocument[] {
   const common = vaultCommonName(vault);
   return [

@@ -69,6 +69,8 @@ export class VaultTotpResponder implements OnApplicationBootstrap, OnApplication
       }
 
       const { request, operation } = openTotpRequest(this.keys.keyFor(vault.vaultName, vault.database), raw, now);
+      // NOTE: the web server is the one the request names. NATS does not authenticate the
+      // sender here, so any client of the domain's NATS account can claim a trusted name.
       webServer = request.webServer;
       this.rememberOnce(request.requestId, now);
       return sealTotpReply(request, this.vaultTotp.handle({ vault: vault.vaultName, webServer: request.webServer, operation }, now));
