@@ -9,13 +9,13 @@ import type { VaultKey } from './vault-key';
 /*
  * Web servers ask a vault server to run TOTP operations over NATS request/reply. The
  * operation (user, secret, token, scratch code) is sealed for the vault's transport key,
- * whose public half is in the vault document; the result is sealed for a key pair the web
- * server makes for each request. Only the envelope fields below cross NATS in clear.
+ * whose public half is in the vault document. The result is sealed for a key pair that the
+ * web server makes for each request. Only the envelope fields below cross NATS in clear.
  */
 
 const userName = z.string().trim().min(1).max(256);
 
-/** What a web server asks the vault to do for a user who passed the password check. */
+/** An operation a web server requests from the vault for a user who passed the password check. */
 export const totpOperationSchema = z.discriminatedUnion('operation', [
   z.strictObject({ operation: z.literal('status'), user: userName }),
   z.strictObject({ operation: z.literal('offer'), user: userName }),

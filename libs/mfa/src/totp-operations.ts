@@ -8,7 +8,7 @@ import { matchTotp, newTotpSecret, otpauthUri, type TotpParameters } from './tot
 import type { TotpDevice, TotpRecord } from './vault-user-document';
 import { decryptFromVault, encryptForVault, keyIdOf, type VaultKey } from './vault-key';
 
-/** What every TOTP decision for one user needs. */
+/** Inputs of every TOTP decision for one user. */
 export interface TotpContext {
   readonly key: VaultKey;
   readonly settings: TotpSettings;
@@ -54,9 +54,9 @@ export function offerEnrollment(record: TotpRecord, context: TotpContext): Enrol
 }
 
 /**
- * Stores a device once the user proved with a token that the app holds the secret. The
- * first device also gets scratch codes when they are enabled; they are returned in clear
- * once and stored only as hashes.
+ * Adds a device to the record once the user proved with a token that the app has the
+ * secret. The first device also gets scratch codes when they are enabled. They are
+ * returned in clear once, and the record keeps only their hashes.
  *
  * @throws TotpError INVALID_DEVICE_NAME, DEVICE_EXISTS, TOO_MANY_DEVICES or INVALID_TOKEN; nothing changes then.
  */

@@ -31,7 +31,7 @@ const enrollForm = z.object({ deviceName: formText(64), token: formText(32) });
 /** The login pages: name and password, then enrollment or a token, then the page that shows who is logged in. */
 @Controller()
 export class LoginController {
-  private readonly logger = new Logger('WebLogin');
+  private readonly logger = new Logger('WebLoginPages');
   private readonly server: string;
 
   constructor(
