@@ -5,6 +5,7 @@ import { runDemo } from './commands/demo.command';
 import { runDown } from './commands/down.command';
 import { runExec } from './commands/exec.command';
 import { runStatus } from './commands/status.command';
+import { runTotpReset } from './commands/totp.command';
 import { runUp } from './commands/up.command';
 import { runView } from './commands/view.command';
 import { CliError, ExitCode } from './cli-error';
@@ -80,6 +81,19 @@ program
   .option(...dataOption)
   .option('--json', 'print as JSON', false)
   .action(async (options) => exit(await runStatus(options)));
+
+program
+  .command('totp')
+  .description('manage the TOTP devices of web users')
+  .command('reset')
+  .description("delete all TOTP devices and scratch codes of a user, like Domino's Reset TOTP Items; the user enrolls again at the next web login")
+  .argument('<user>', 'user name, e.g. "totp user/mfatest1"')
+  .option(...dataOption)
+  .option(...natsOption)
+  .option(...domainOption)
+  .option('--server <server>', 'vault server to run it on (default: the first server that hosts an ID vault)')
+  .option('--timeout <seconds>', 'how long to wait for the reply', positiveSeconds, 60)
+  .action(async (user, options) => exit(await runTotpReset(user, options)));
 
 program
   .command('demo')

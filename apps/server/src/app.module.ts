@@ -27,6 +27,7 @@ import { StatisticsService } from './status/statistics.service';
 import { SERVER_RUNTIME } from './tokens';
 import { ViewsController } from './views/views.controller';
 import { ViewsService } from './views/views.service';
+import { WebLoginModule } from './web-login/web-login.module';
 
 /** Structured log file in the data directory; the console lines go to standard output. */
 export const SERVER_LOG_FILE = 'domsim-server.log';
@@ -56,6 +57,7 @@ export class AppModule {
         }),
         NatsModule,
         DirectoryModule,
+        WebLoginModule,
       ],
       controllers: [...natsControllersFor(runtime.subjects, runtime.setup.server), HealthController, ViewsController, ConsoleHttpController],
       providers: [AdminAuthService, ConsoleKeyService, ConsoleOutputService, ConsoleService, ServerStatusService, IdFileRepository, IdVaultService, FaultService, ReplicationService, ReplicationCommandsService, StubPurgeService, WorkloadService, HealthService, ViewsService, StatisticsService],

@@ -18,7 +18,8 @@ export type CommandId =
   | 'sim-fault'
   | 'sim-show-faults'
   | 'sim-heal'
-  | 'sim-workload';
+  | 'sim-workload'
+  | 'sim-totp-reset';
 
 export interface DominoCommandSpec extends CommandSpec {
   readonly id: CommandId;
@@ -82,6 +83,13 @@ export const DOMINO_COMMANDS: readonly DominoCommandSpec[] = [
     keywords: ['sim', 'workload'],
     arguments: [{ name: 'operations' }, { name: 'seed', optional: true }],
     summary: 'Create, edit and delete test documents (form SimNote) in names.nsf, as users would; the seed makes the choices repeatable',
+    simulatorOnly: true,
+  },
+  {
+    id: 'sim-totp-reset',
+    keywords: ['sim', 'totp', 'reset'],
+    arguments: [{ name: 'user' }],
+    summary: 'Delete all TOTP devices and scratch codes of a user in this vault server\'s vault, e.g. sim totp reset "totp user/mfatest1"',
     simulatorOnly: true,
   },
 ];

@@ -9,6 +9,10 @@ export const Forms = {
   Connection: 'Connection',
   VaultControl: 'VaultControl',
   VaultServer: 'VaultServer',
+  /** Configuration Settings document (names.nsf); its Security tab holds the TOTP settings. */
+  ConfigurationSettings: 'ServerConfig',
+  /** A user's document in the vault database; it holds the user's TOTP secrets and scratch codes. */
+  VaultUser: 'VaultUser',
 } as const;
 
 /** The `CertificateType` item of documents in the Certificates view. */

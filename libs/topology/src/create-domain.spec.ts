@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { parseVaultKeyFile } from '@domsim/mfa';
 import { toCanonical } from '@domsim/names';
 import { openCertifierId } from '@domsim/pki';
 import {
@@ -117,6 +118,39 @@ describe('createDomain', () => {
     ];
 
     expect(files.map(modeOf)).toEqual(files.map(() => 0o600));
+  });
+
+  it('writes the vault key to the vault servers only', () => {
+    const keyFiles = ['server1', 'server2'].map((server) => join(root, 'servers', server, 'IBM_ID_VAULT', 'renovationsvault.key'));
+
+    expect(keyFiles.map(modeOf)).toEqual([0o600, 0o600]);
+    expect(modeOf(join(root, 'servers', 'server1', 'IBM_ID_VAULT'))).toBe(0o700);
+    expect(readFileSync(keyFiles[0], 'utf8')).toBe(readFileSync(keyFiles[1], 'utf8'));
+    expect(parseVaultKeyFile(readFileSync(keyFiles[0], 'utf8')).vault).toBe('O=renovationsvault');
+    expect(() => statSync(join(root, 'servers', 'server3', 'IBM_ID_VAULT'))).toThrow('ENOENT');
+  });
+
+  it('writes the TOTP configuration into the initial documents', () => {
+    const initial = JSON.parse(readFileSync(join(root, 'servers', 'server1', INITIAL_DOCUMENTS_FILE), 'utf8')) as InitialDocuments;
+    const [names, vault] = initial.databases;
+    const key = parseVaultKeyFile(readFileSync(join(root, 'servers', 'server1', 'IBM_ID_VAULT', 'renovationsvault.key'), 'utf8'));
+
+    const settings = names.documents.find((document) => document.form === 'ServerConfig');
+    const vaultDocument = names.documents.find((document) => document.form === 'IDVault');
+    const servers = names.documents.filter((document) => document.form === 'Server');
+    const users = vault.documents.filter((document) => document.form === 'VaultUser');
+
+    expect(settings?.items).toMatchObject({ ServerName: '*', TOTPEnabled: '1', TOTPScratchCodes: '1', TOTPMaxSecrets: '3', TOTPAlgorithm: 'SHA256' });
+    expect(vaultDocument?.items.TrustedWebServers).toEqual(['CN=server1/O=renovations', 'CN=server2/O=renovations', 'CN=server3/O=renovations']);
+    expect(vaultDocument?.items.TOTPTransportKey).toBe(key.transportPublicKeyPem);
+    expect(servers.map((document) => document.items.HTTPNameAndPassword)).toEqual(['Yes with TOTP', 'Yes with TOTP', 'Yes with TOTP']);
+    expect(users.map((document) => document.items.FullName)).toEqual(['CN=totp user/O=mfatest1']);
+  });
+
+  it('keeps the vault key out of the initial documents', () => {
+    const key = JSON.parse(readFileSync(join(root, 'servers', 'server1', 'IBM_ID_VAULT', 'renovationsvault.key'), 'utf8')) as { masterKey: string };
+
+    expect(readFileSync(join(root, 'servers', 'server1', INITIAL_DOCUMENTS_FILE), 'utf8')).not.toContain(key.masterKey);
   });
 });
 

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 import { newReplicaId } from '@domsim/directory';
+import { newVaultKeyFile, VAULT_KEY_DIRECTORY, vaultKeyFile } from '@domsim/mfa';
 import { nameKey, parseName } from '@domsim/names';
 import { createCertifierId } from '@domsim/pki';
 
@@ -79,6 +80,7 @@ export function createDomain(topology: Topology, directory: string, options: Cre
   if (administrationServer === undefined) throw new Error('the topology has no administration server');
   const namesReplicaId = newReplicaId();
   const vaultReplicas = topology.vaults.map((vault) => ({ vault, replicaId: newReplicaId() }));
+  const transportKeys = writeVaultKeys(topology, dataDirOf);
 
   const initial = new Map<string, Array<InitialDocuments['databases'][number]>>();
   const addInitial = (server: string, database: InitialDocuments['databases'][number]) => {
@@ -86,7 +88,7 @@ export function createDomain(topology: Topology, directory: string, options: Cre
     list.push(database);
     initial.set(nameKey(server), list);
   };
-  addInitial(administrationServer.name, { path: NAMES_NSF, documents: buildNamesDocuments(topology, certifiers, now) });
+  addInitial(administrationServer.name, { path: NAMES_NSF, documents: buildNamesDocuments(topology, certifiers, now, transportKeys) });
   for (const { vault } of vaultReplicas) {
     const keys = new Map(vault.servers.map((server) => [nameKey(server), newVaultOperationsKey(server, vault)]));
     addInitial(vault.administrationServers[0], { path: vault.database, documents: buildVaultDocuments(vault, keys) });
@@ -140,6 +142,26 @@ export function readDomainManifest(directory: string): DomainManifest | undefine
     throw new DomainDirectoryError(directory, `${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
   }
   return result.data;
+}
+
+/**
+ * Creates each vault's TOTP key and writes it into the data directory of every server of
+ * the vault, like a server ID: owner-only, never in the event log. Returns the public
+ * transport key of each vault by vault name key, for its vault document.
+ */
+function writeVaultKeys(topology: Topology, dataDirOf: ReadonlyMap<string, string>): Map<string, string> {
+  const publicKeys = new Map<string, string>();
+  for (const vault of topology.vaults) {
+    const key = newVaultKeyFile(vault.name);
+    for (const server of vault.servers) {
+      const dataDir = dataDirOf.get(nameKey(server));
+      if (dataDir === undefined) throw new Error(`no data directory for vault server ${server}`);
+      mkdirSync(join(dataDir, VAULT_KEY_DIRECTORY), { recursive: true, mode: 0o700 });
+      writeFileSync(join(dataDir, vaultKeyFile(vaultCommonName(vault))), key.text, { mode: 0o600 });
+    }
+    publicKeys.set(nameKey(vault.name), key.transportPublicKeyPem);
+  }
+  return publicKeys;
 }
 
 function assertUsable(root: string): void {

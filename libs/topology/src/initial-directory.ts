@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 
 import { CertificateTypes, deriveUnid, Forms, type Items, NAMES_NSF } from '@domsim/directory';
 import { buildTrustCertificate } from '@domsim/id-vault';
+import { ALL_SERVERS, configurationSettingsItems, NAME_AND_PASSWORD_ITEM, newVaultUserItems, VAULT_TRANSPORT_KEY_ITEM, vaultUserUnid } from '@domsim/mfa';
 import { abbreviate, nameKey, parseName } from '@domsim/names';
 import { hashInternetPassword, readCertificate } from '@domsim/pki';
 
@@ -22,11 +23,17 @@ export interface DomainCertifier {
 }
 
 /**
- * The documents the administration server writes into a new names.nsf: Certifier, Server
- * and Person documents, vault documents, security settings, and the signed vault trust and
- * password reset certificates.
+ * Builds the documents the administration server writes into a new names.nsf: Certifier,
+ * Server and Person documents, the Configuration Settings document, vault documents with
+ * each vault's public transport key from `vaultTransportKeys`, security settings, and the
+ * signed vault trust and password reset certificates.
  */
-export function buildNamesDocuments(topology: Topology, certifiers: readonly DomainCertifier[], now: Date): InitialDocument[] {
+export function buildNamesDocuments(
+  topology: Topology,
+  certifiers: readonly DomainCertifier[],
+  now: Date,
+  vaultTransportKeys: ReadonlyMap<string, string> = new Map(),
+): InitialDocument[] {
   const documents: InitialDocument[] = [];
 
   for (const certifier of certifiers) documents.push(certifierDocument(certifier));
@@ -40,6 +47,7 @@ export function buildNamesDocuments(topology: Topology, certifiers: readonly Dom
         ServerTitle: server.title,
         AdministrationServer: server.administrationServer ? '1' : '0',
         HTTPEnabled: server.http.enabled ? '1' : '0',
+        [NAME_AND_PASSWORD_ITEM]: server.http.nameAndPassword,
         Administrators: topology.people.filter((person) => person.administrator).map((person) => person.name),
         ClusterName: topology.clusters.find((cluster) => cluster.servers.some((member) => nameKey(member) === nameKey(server.name)))?.name ?? '',
       },
@@ -77,11 +85,12 @@ export function buildNamesDocuments(topology: Topology, certifiers: readonly Dom
       },
     });
   }
-  for (const vault of topology.vaults) documents.push(...vaultDirectoryDocuments(vault, certifiers, now));
+  documents.push({ unid: deriveUnid('configuration-settings', ALL_SERVERS), form: Forms.ConfigurationSettings, items: configurationSettingsItems(topology.totp) });
+  for (const vault of topology.vaults) documents.push(...vaultDirectoryDocuments(vault, certifiers, now, vaultTransportKeys.get(nameKey(vault.name)) ?? ''));
   return documents;
 }
 
-/** The documents the vault's first server writes into a new vault database. */
+/** Builds the documents the vault's first server writes into a new vault database, a vault document per vaulted user included. */
 export function buildVaultDocuments(vault: VaultSpec, operationsKeys: ReadonlyMap<string, string>): InitialDocument[] {
   const common = vaultCommonName(vault);
   return [
@@ -102,6 +111,7 @@ export function buildVaultDocuments(vault: VaultSpec, operationsKeys: ReadonlyMa
       form: Forms.VaultServer,
       items: { ServerName: server, VaultOperationsKey: operationsKeys.get(nameKey(server)) ?? '' },
     })),
+    ...vault.users.map((user) => ({ unid: vaultUserUnid(vault.name, user), form: Forms.VaultUser, items: newVaultUserItems(user) })),
   ];
 }
 
@@ -139,7 +149,7 @@ function certifierDocument(certifier: DomainCertifier): InitialDocument {
   };
 }
 
-function vaultDirectoryDocuments(vault: VaultSpec, certifiers: readonly DomainCertifier[], now: Date): InitialDocument[] {
+function vaultDirectoryDocuments(vault: VaultSpec, certifiers: readonly DomainCertifier[], now: Date, transportKeyPem: string): InitialDocument[] {
   const documents: InitialDocument[] = [
     {
       unid: deriveUnid('vault', nameKey(vault.name)),
@@ -151,7 +161,8 @@ function vaultDirectoryDocuments(vault: VaultSpec, certifiers: readonly DomainCe
         Administrators: [...vault.administrators],
         Servers: [...vault.servers],
         AdministrationServer: [...vault.administrationServers],
-        TrustedWebServers: [],
+        TrustedWebServers: [...vault.trustedWebServers],
+        [VAULT_TRANSPORT_KEY_ITEM]: transportKeyPem,
       },
     },
   ];

@@ -32,6 +32,27 @@ describe('parseTopology', () => {
     expect(topology.vaults[0].servers).toEqual(['CN=server1/O=renovations', 'CN=server2/O=renovations']);
   });
 
+  it('reads the TOTP settings', () => {
+    const topology = parseTopology(SHIPPED, FILE);
+
+    expect(topology.totp).toEqual({ enabled: true, scratchCodes: true, maxSecretsPerUser: 3, algorithm: 'SHA256', digits: 6, stepSeconds: 30, skewSteps: 1 });
+    expect(topology.servers.map((server) => server.http.nameAndPassword)).toEqual(['Yes with TOTP', 'Yes with TOTP', 'Yes with TOTP']);
+    expect(topology.vaults[0].trustedWebServers).toEqual(['CN=server1/O=renovations', 'CN=server2/O=renovations', 'CN=server3/O=renovations']);
+    expect(topology.vaults[0].users).toEqual(['CN=totp user/O=mfatest1']);
+  });
+
+  it('defaults TOTP to off and trusts the TOTP web servers', () => {
+    const text = SHIPPED.replace(/\n# The TOTP fields[\s\S]*?skewSteps: 1[^\n]*\n/, '\n')
+      .replace('    trustedWebServers: [server1/renovations, server2/renovations, server3/renovations]\n', '')
+      .replace('    http: { nameAndPassword: yes-with-totp }\n  - name: server2', '  - name: server2');
+
+    const topology = parseTopology(text, FILE);
+
+    expect(topology.totp.enabled).toBe(false);
+    expect(topology.servers[0].http.nameAndPassword).toBe('Yes');
+    expect(topology.vaults[0].trustedWebServers).toEqual(['CN=server2/O=renovations', 'CN=server3/O=renovations']);
+  });
+
   it('fills in defaults', () => {
     const topology = parseTopology(SHIPPED, FILE);
 
@@ -92,6 +113,7 @@ describe('parseTopology', () => {
         { field: 'servers[2].dataDir', reason: 'data directory servers/server2 is used by another server; set dataDir' },
         { field: 'clusters[0].servers[2]', reason: 'server CN=server3/O=renovations is not in servers' },
         { field: 'connections[0].source', reason: 'server CN=server3/O=renovations is not in servers' },
+        { field: 'vaults[0].trustedWebServers[2]', reason: 'server CN=server3/O=renovations is not in servers' },
       ],
     ],
     [
@@ -117,6 +139,19 @@ describe('parseTopology', () => {
       edited('destination: server1/renovations', 'destination: server3/renovations'),
       [{ field: 'connections[0].destination', reason: 'a server cannot replicate with itself' }],
     ],
+    [
+      'an unknown Name & password value',
+      edited('    http: { nameAndPassword: yes-with-totp }   #', '    http: { nameAndPassword: totp }   #'),
+      [{ field: 'servers[2].http.nameAndPassword', reason: 'must be no, yes or yes-with-totp' }],
+    ],
+    [
+      'a trusted web server not in servers',
+      edited('trustedWebServers: [server1/renovations,', 'trustedWebServers: [server7/renovations,'),
+      [{ field: 'vaults[0].trustedWebServers[0]', reason: 'server CN=server7/O=renovations is not in servers' }],
+    ],
+    ['a vault user not in people', edited('users: [totp user/mfatest1]', 'users: [nobody/mfatest1]'), [{ field: 'vaults[0].users[0]', reason: 'CN=nobody/O=mfatest1 is not in people' }]],
+    ['four secrets per user', edited('maxSecretsPerUser: 3', 'maxSecretsPerUser: 4'), [{ field: 'totp.maxSecretsPerUser', reason: 'Too big: expected number to be <=3' }]],
+    ['an unknown TOTP algorithm', edited('algorithm: SHA256', 'algorithm: MD5'), [{ field: 'totp.algorithm', reason: 'must be SHA256 or SHA1' }]],
     [
       'a person under an unknown organization',
       edited('\nvaults:', '  - name: jane doe/acme\n\nvaults:'),

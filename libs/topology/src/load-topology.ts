@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 
 import { vaultDatabasePath } from '@domsim/id-vault';
+import { DEFAULT_TOTP_SETTINGS, NameAndPassword, type NameAndPasswordSetting, type TotpSettings } from '@domsim/mfa';
 import { type DominoName, InvalidNameError, nameKey, parseName, toCanonical } from '@domsim/names';
 import { InvalidConnectionError, parseInterval, parseReplicationType, parseWindow } from '@domsim/replication';
 
@@ -95,7 +96,8 @@ function resolveTopology(file: TopologyFile, path: string): Topology {
     internetAddress: person.internetAddress,
     internetPassword: person.internetPassword,
   }));
-  const vaults = (file.vaults ?? []).map((vault, index): VaultSpec => resolveVault(vault, index, canonical));
+  const vaults = (file.vaults ?? []).map((vault, index): VaultSpec => resolveVault(vault, index, canonical, servers));
+  const totp = resolveTotp(file.totp);
   // Without a clusters entry every server of the domain forms one cluster, so a small topology
   // replicates at once; `clusters: []` leaves replication to Connection documents alone.
   const clusters =
@@ -109,7 +111,7 @@ function resolveTopology(file: TopologyFile, path: string): Topology {
         }));
   const connections = (file.connections ?? []).map((connection, index) => resolveConnection(connection, index, canonical, problems));
 
-  const topology: Topology = { domain: file.domain, organizations, servers, people, vaults, clusters, connections };
+  const topology: Topology = { domain: file.domain, organizations, servers, people, vaults, clusters, connections, totp };
   if (problems.length === 0) checkReferences(topology, problems);
   if (problems.length > 0) throw new InvalidTopologyError(path, problems);
   return topology;
@@ -131,7 +133,7 @@ function resolveServers(file: TopologyFile, canonical: Canonicalize, problems: T
       title: server.title ?? '',
       administrationServer: server.administrationServer ?? false,
       dataDir: server.dataDir ?? `servers/${common.toLowerCase().replace(/[^a-z0-9._-]/g, '-')}`,
-      http: { enabled: server.http?.enabled ?? true, port: server.http?.port ?? 0 },
+      http: { enabled: server.http?.enabled ?? true, port: server.http?.port ?? 0, nameAndPassword: NAME_AND_PASSWORD[server.http?.nameAndPassword ?? 'yes'] },
     };
   });
   const administrationServers = servers.filter((server) => server.administrationServer);
@@ -144,7 +146,7 @@ function resolveServers(file: TopologyFile, canonical: Canonicalize, problems: T
   return servers;
 }
 
-function resolveVault(vault: NonNullable<TopologyFile['vaults']>[number], index: number, canonical: Canonicalize): VaultSpec {
+function resolveVault(vault: NonNullable<TopologyFile['vaults']>[number], index: number, canonical: Canonicalize, allServers: readonly ServerSpec[]): VaultSpec {
   const field = `vaults[${index}]`;
   const name = canonical(vault.name, `${field}.name`, 'certifier');
   let common = vault.name.replace(/^\/+/, '');
@@ -170,6 +172,31 @@ function resolveVault(vault: NonNullable<TopologyFile['vaults']>[number], index:
       ),
     })),
     securitySettings: vault.securitySettings ?? [],
+    trustedWebServers:
+      vault.trustedWebServers === undefined
+        ? allServers.filter((server) => server.http.enabled && server.http.nameAndPassword === NameAndPassword.YesWithTotp).map((server) => server.name)
+        : vault.trustedWebServers.map((server, i) => canonical(server, `${field}.trustedWebServers[${i}]`, 'name')),
+    users: (vault.users ?? []).map((person, i) => canonical(person, `${field}.users[${i}]`, 'name')),
+  };
+}
+
+const NAME_AND_PASSWORD: Readonly<Record<'no' | 'yes' | 'yes-with-totp', NameAndPasswordSetting>> = {
+  no: NameAndPassword.No,
+  yes: NameAndPassword.Yes,
+  'yes-with-totp': NameAndPassword.YesWithTotp,
+};
+
+/** Fills in Domino's defaults for the TOTP settings; TOTP itself stays off unless the file enables it. */
+function resolveTotp(totp: TopologyFile['totp']): TotpSettings {
+  const defaults = DEFAULT_TOTP_SETTINGS;
+  return {
+    enabled: totp?.enabled ?? defaults.enabled,
+    scratchCodes: totp?.emergencyScratchCodes ?? defaults.scratchCodes,
+    maxSecretsPerUser: totp?.maxSecretsPerUser ?? defaults.maxSecretsPerUser,
+    algorithm: totp?.algorithm ?? defaults.algorithm,
+    digits: defaults.digits,
+    stepSeconds: totp?.stepSeconds ?? defaults.stepSeconds,
+    skewSteps: totp?.skewSteps ?? defaults.skewSteps,
   };
 }
 
@@ -288,6 +315,12 @@ function checkReferences(topology: Topology, problems: TopologyProblem[]): void 
     });
     vault.administrators.forEach((person, i) => {
       if (!personKeys.has(nameKey(person))) problems.push({ field: `${field}.administrators[${i}]`, reason: `${person} is not in people` });
+    });
+    vault.users.forEach((person, i) => {
+      if (!personKeys.has(nameKey(person))) problems.push({ field: `${field}.users[${i}]`, reason: `${person} is not in people` });
+    });
+    vault.trustedWebServers.forEach((server, i) => {
+      if (!serverKeys.has(nameKey(server))) problems.push({ field: `${field}.trustedWebServers[${i}]`, reason: `server ${server} is not in servers` });
     });
     vault.trust.forEach((trust, t) => {
       if (!organizationKeys.has(nameKey(trust.certifier))) {

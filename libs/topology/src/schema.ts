@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { MAX_SECRETS_PER_USER, MAX_SKEW_STEPS, MAX_STEP_SECONDS, MIN_SECRETS_PER_USER } from '@domsim/mfa';
+
 const name = z.string().trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
 const password = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
 const fileName = z
@@ -35,6 +37,8 @@ const serverSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean().optional(),
       port: z.number().int().min(0).max(65535).optional(),
+      /** The web server's "Name & password" setting: no, yes, or yes-with-totp. */
+      nameAndPassword: z.enum(['no', 'yes', 'yes-with-totp'], 'must be no, yes or yes-with-totp').optional(),
     })
     .optional(),
 });
@@ -61,6 +65,20 @@ const vaultSchema = z.strictObject({
   designVersion: z.number().int().min(8, 'must be a Domino release such as 12').max(99).optional(),
   trust: z.array(vaultTrustSchema).optional(),
   securitySettings: z.array(z.string().trim().min(1).max(128)).optional(),
+  /** Web servers the vault trusts for TOTP; default: every server with nameAndPassword yes-with-totp. */
+  trustedWebServers: z.array(name).optional(),
+  /** People whose IDs are in the vault; each gets a vault document. */
+  users: z.array(name).optional(),
+});
+
+/** The TOTP fields of the Configuration Settings document. */
+const totpSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  emergencyScratchCodes: z.boolean().optional(),
+  maxSecretsPerUser: z.number().int().min(MIN_SECRETS_PER_USER).max(MAX_SECRETS_PER_USER).optional(),
+  algorithm: z.enum(['SHA256', 'SHA1'], 'must be SHA256 or SHA1').optional(),
+  stepSeconds: z.number().int().min(1).max(MAX_STEP_SECONDS).optional(),
+  skewSteps: z.number().int().min(0).max(MAX_SKEW_STEPS).optional(),
 });
 
 const clusterSchema = z.strictObject({
@@ -97,6 +115,7 @@ export const topologyFileSchema = z.strictObject({
   vaults: z.array(vaultSchema).optional(),
   clusters: z.array(clusterSchema).optional(),
   connections: z.array(connectionSchema).optional(),
+  totp: totpSchema.optional(),
 });
 
 export type TopologyFile = z.infer<typeof topologyFileSchema>;

@@ -1,3 +1,5 @@
+import type { NameAndPasswordSetting, TotpSettings } from '@domsim/mfa';
+
 /** A validated domain description. Names are canonical (`CN=server1/O=renovations`). */
 export interface Topology {
   readonly domain: string;
@@ -7,6 +9,8 @@ export interface Topology {
   readonly vaults: readonly VaultSpec[];
   readonly clusters: readonly ClusterSpec[];
   readonly connections: readonly ConnectionSpec[];
+  /** The TOTP settings of the Configuration Settings document for all servers. */
+  readonly totp: TotpSettings;
 }
 
 /** Servers that push changes to each other as they happen (Domino cluster replication). */
@@ -43,7 +47,7 @@ export interface ServerSpec {
   readonly administrationServer: boolean;
   /** Relative to the domain directory. */
   readonly dataDir: string;
-  readonly http: { readonly enabled: boolean; readonly port: number };
+  readonly http: { readonly enabled: boolean; readonly port: number; readonly nameAndPassword: NameAndPasswordSetting };
 }
 
 export interface PersonSpec {
@@ -64,4 +68,8 @@ export interface VaultSpec {
   readonly designVersion: number;
   readonly trust: ReadonlyArray<{ readonly certifier: string; readonly passwordResetAuthorities: readonly string[] }>;
   readonly securitySettings: readonly string[];
+  /** Canonical names of the web servers the vault trusts for TOTP. */
+  readonly trustedWebServers: readonly string[];
+  /** Canonical names of the people whose IDs are in the vault. */
+  readonly users: readonly string[];
 }

@@ -6,6 +6,7 @@ import type { ConsoleReply } from '@domsim/client';
 import { type CommandId, ConsoleInputError, dominoCommandRegistry, DOMINO_COMMANDS, helpLines, maskSecrets, type SealedCommand, syntaxOf, unsealCommand } from '@domsim/console';
 import type { DirectoryStore } from '@domsim/directory';
 import { MfaTrustError } from '@domsim/id-vault';
+import { TotpError } from '@domsim/mfa';
 
 import type { ServerRuntime } from '../config/server-runtime';
 import { DIRECTORY_STORE } from '../directory/directory.tokens';
@@ -19,6 +20,7 @@ import { ReplicationCommandsService } from '../replication/replication-commands.
 import { WorkloadService } from '../replication/workload.service';
 import { ReplicationService } from '../replication/replication.service';
 import { CommandFailure } from './command-failure';
+import { VaultTotpService } from '../web-login/vault-totp.service';
 import { ConsoleKeyService } from './console-key.service';
 import { ConsoleOutputService, ConsoleTasks } from './console-output.service';
 
@@ -43,6 +45,7 @@ export class ConsoleService {
     private readonly replicationCommands: ReplicationCommandsService,
     private readonly faults: FaultService,
     private readonly workload: WorkloadService,
+    private readonly vaultTotp: VaultTotpService,
   ) {
     this.handlers = {
       help: (args) => this.help(args.command),
@@ -62,6 +65,7 @@ export class ConsoleService {
       'sim-workload': (args) => this.workload.run(args.operations, args.seed),
       'mfamgmt-create-trustcert': (args) =>
         this.idVault.createMfaTrust({ pattern: args['OU or O to allow'], idFile: args['certifier ID file'], password: args['certifier password'] }),
+      'sim-totp-reset': (args) => this.vaultTotp.resetUser(args.user),
     };
   }
 
@@ -96,7 +100,7 @@ export class ConsoleService {
       text = await this.handlers[command.spec.id](command.args);
     } catch (error) {
       ok = false;
-      if (error instanceof ConsoleInputError || error instanceof MfaTrustError) {
+      if (error instanceof ConsoleInputError || error instanceof MfaTrustError || error instanceof TotpError) {
         code = error.code;
         text = [error.message];
       } else if (error instanceof CommandFailure) {
