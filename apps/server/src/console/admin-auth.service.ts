@@ -1,10 +1,15 @@
+import { randomBytes } from 'node:crypto';
+
 import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 
 import { Forms, type Note, textItem, textListItem } from '@domsim/directory';
 import { nameKey, tryNameKey } from '@domsim/names';
-import { verifyInternetPassword } from '@domsim/pki';
+import { hashInternetPassword, verifyInternetPassword } from '@domsim/pki';
 
 import { DomainDirectoryService } from '../directory/domain-directory.service';
+
+/** Checked against when the person is unknown or has no Internet password; no password matches it. */
+const UNKNOWN_PERSON_HASH = hashInternetPassword(randomBytes(32).toString('base64'));
 
 /** The WWW-Authenticate header sent with a 401 from the HTTP console. */
 export const CONSOLE_AUTH_CHALLENGE = 'Basic realm="domsim console", charset="UTF-8"';
@@ -26,7 +31,9 @@ export class AdminAuthService {
     const credentials = parseBasic(authorization);
     const person = credentials === undefined ? undefined : this.findPerson(credentials.user);
     const hash = person === undefined ? '' : textItem(person.items, 'HTTPPassword');
-    if (credentials === undefined || person === undefined || hash === '' || !verifyInternetPassword(credentials.password, hash)) {
+    // An unknown name costs the same hash as a known one, so timing does not tell which names exist.
+    const valid = credentials !== undefined && verifyInternetPassword(credentials.password, hash === '' ? UNKNOWN_PERSON_HASH : hash) && hash !== '';
+    if (credentials === undefined || person === undefined || !valid) {
       throw new UnauthorizedException('Log in with the name and Internet password of an administrator of this server');
     }
 
