@@ -12,6 +12,7 @@ import { ConsoleOutputService } from './console/console-output.service';
 import { ConsoleService } from './console/console.service';
 import { natsControllersFor } from './console/nats-controllers';
 import { DirectoryModule } from './directory/directory.module';
+import { EventLogCheckService } from './directory/event-log-check.service';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { IdFileRepository } from './id-vault/id-file.repository';
@@ -60,7 +61,7 @@ export class AppModule {
         WebLoginModule,
       ],
       controllers: [...natsControllersFor(runtime.subjects, runtime.setup.server), HealthController, ViewsController, ConsoleHttpController],
-      providers: [AdminAuthService, ConsoleKeyService, ConsoleOutputService, ConsoleService, ServerStatusService, IdFileRepository, IdVaultService, FaultService, ReplicationService, ReplicationCommandsService, StubPurgeService, WorkloadService, HealthService, ViewsService, StatisticsService],
+      providers: [EventLogCheckService, AdminAuthService, ConsoleKeyService, ConsoleOutputService, ConsoleService, ServerStatusService, IdFileRepository, IdVaultService, FaultService, ReplicationService, ReplicationCommandsService, StubPurgeService, WorkloadService, HealthService, ViewsService, StatisticsService],
     };
   }
 }

@@ -19,6 +19,7 @@ export type CommandId =
   | 'sim-show-faults'
   | 'sim-heal'
   | 'sim-workload'
+  | 'sim-check-log'
   | 'sim-totp-reset';
 
 export interface DominoCommandSpec extends CommandSpec {
@@ -83,6 +84,13 @@ export const DOMINO_COMMANDS: readonly DominoCommandSpec[] = [
     keywords: ['sim', 'workload'],
     arguments: [{ name: 'operations' }, { name: 'seed', optional: true }],
     summary: 'Create, edit and delete test documents (form SimNote) in names.nsf, as users would; the seed makes the choices repeatable',
+    simulatorOnly: true,
+  },
+  {
+    id: 'sim-check-log',
+    keywords: ['sim', 'check', 'log'],
+    arguments: [],
+    summary: "Check the server's event log: SQLite's integrity check and unbroken counters per originator",
     simulatorOnly: true,
   },
   {

@@ -110,12 +110,19 @@ export class StartedTestDomain {
     });
   }
 
-  /** Stops the private nats-server and starts it again on the same port; servers reconnect by themselves. */
-  async restartNats(): Promise<void> {
+  /**
+   * Stops the private nats-server and starts it again on the same port; servers reconnect by
+   * themselves. `whileDown` runs while NATS is stopped, and its result is returned.
+   */
+  async restartNats<T = void>(whileDown?: () => Promise<T>): Promise<T | undefined> {
     const current = this.nats ?? this.running.nats;
     if (current === undefined) throw new Error('this test domain uses an external NATS server, which it cannot restart');
     await current.stop();
-    this.nats = await startNatsServer({ port: current.port });
+    try {
+      return await whileDown?.();
+    } finally {
+      this.nats = await startNatsServer({ port: current.port });
+    }
   }
 
   /** Stops every process and removes the domain directory (kept when DOMSIM_KEEP_TEST_DATA is set). */

@@ -10,6 +10,7 @@ import { TotpError } from '@domsim/mfa';
 
 import type { ServerRuntime } from '../config/server-runtime';
 import { DIRECTORY_STORE } from '../directory/directory.tokens';
+import { EventLogCheckService } from '../directory/event-log-check.service';
 import { IdVaultService } from '../id-vault/id-vault.service';
 import { showReplicaLines, showServerLines, showTasksLines } from '../status/server-info';
 import { StatisticsService } from '../status/statistics.service';
@@ -46,6 +47,7 @@ export class ConsoleService {
     private readonly faults: FaultService,
     private readonly workload: WorkloadService,
     private readonly vaultTotp: VaultTotpService,
+    private readonly logCheck: EventLogCheckService,
   ) {
     this.handlers = {
       help: (args) => this.help(args.command),
@@ -63,6 +65,7 @@ export class ConsoleService {
       'sim-show-faults': () => this.faults.showFaults(),
       'sim-heal': () => this.faults.heal(),
       'sim-workload': (args) => this.workload.run(args.operations, args.seed),
+      'sim-check-log': () => this.logCheck.check(),
       'mfamgmt-create-trustcert': (args) =>
         this.idVault.createMfaTrust({ pattern: args['OU or O to allow'], idFile: args['certifier ID file'], password: args['certifier password'] }),
       'sim-totp-reset': (args) => this.vaultTotp.resetUser(args.user),

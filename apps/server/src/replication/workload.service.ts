@@ -47,6 +47,7 @@ export class WorkloadService {
       }
       this.store.save(NAMES_NSF, [change]);
     }
-    return [`Workload of ${count} saves (seed ${seedValue}): ${counts.created} created, ${counts.edited} edited, ${counts.deleted} deleted`];
+    const last = this.store.versionVector(replica.replicaId)[this.store.server] ?? 0;
+    return [`Workload of ${count} saves (seed ${seedValue}): ${counts.created} created, ${counts.edited} edited, ${counts.deleted} deleted; last counter ${last}`];
   }
 }
