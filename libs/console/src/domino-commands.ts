@@ -20,6 +20,7 @@ export type CommandId =
   | 'sim-heal'
   | 'sim-workload'
   | 'sim-check-log'
+  | 'sim-write'
   | 'sim-totp-reset';
 
 export interface DominoCommandSpec extends CommandSpec {
@@ -74,7 +75,7 @@ export const DOMINO_COMMANDS: readonly DominoCommandSpec[] = [
     id: 'sim-fault',
     keywords: ['sim', 'fault'],
     arguments: [{ name: 'from server' }, { name: 'to server' }, { name: 'fault', rest: true }],
-    summary: 'Set the fault on the link from one server to another: partition, latency 100ms, jitter 20ms, drop 10%, duplicate 5%, reorder 10%, or clear',
+    summary: 'Set the fault on the link from one server to another (* for every server): partition, latency 100ms, jitter 20ms, drop 10%, duplicate 5%, reorder 10%, or clear',
     simulatorOnly: true,
   },
   { id: 'sim-show-faults', keywords: ['sim', 'show', 'faults'], arguments: [], summary: 'Show the link faults in the domain', simulatorOnly: true },
@@ -84,6 +85,13 @@ export const DOMINO_COMMANDS: readonly DominoCommandSpec[] = [
     keywords: ['sim', 'workload'],
     arguments: [{ name: 'operations' }, { name: 'seed', optional: true }],
     summary: 'Create, edit and delete test documents (form SimNote) in names.nsf, as users would; the seed makes the choices repeatable',
+    simulatorOnly: true,
+  },
+  {
+    id: 'sim-write',
+    keywords: ['sim', 'write'],
+    arguments: [{ name: 'documents' }, { name: 'batch', optional: true }],
+    summary: 'Create test documents (form SimNote) in names.nsf, many per transaction (default 500), for load tests',
     simulatorOnly: true,
   },
   {

@@ -32,6 +32,7 @@ export {
   type ReplicationType,
 } from './connections';
 export {
+  ANY_SERVER,
   type FaultSchedule,
   type FaultScheduleOptions,
   type FaultStep,

@@ -66,6 +66,7 @@ export class ConsoleService {
       'sim-heal': () => this.faults.heal(),
       'sim-workload': (args) => this.workload.run(args.operations, args.seed),
       'sim-check-log': () => this.logCheck.check(),
+      'sim-write': (args) => this.workload.write(args.documents, args.batch),
       'mfamgmt-create-trustcert': (args) =>
         this.idVault.createMfaTrust({ pattern: args['OU or O to allow'], idFile: args['certifier ID file'], password: args['certifier password'] }),
       'sim-totp-reset': (args) => this.vaultTotp.resetUser(args.user),

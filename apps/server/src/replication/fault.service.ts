@@ -5,7 +5,7 @@ import type { NatsConnection, Subscription } from 'nats';
 import { z } from 'zod';
 
 import { abbreviate, canonicalize, InvalidNameError } from '@domsim/names';
-import { FaultTable, formatLinkFault, InvalidFaultError, type LinkFault, type LinkFaultEntry, LinkGate, parseLinkFault, seededRandom } from '@domsim/replication';
+import { ANY_SERVER, FaultTable, formatLinkFault, InvalidFaultError, type LinkFault, type LinkFaultEntry, LinkGate, parseLinkFault, seededRandom } from '@domsim/replication';
 
 import type { ServerRuntime } from '../config/server-runtime';
 import { CommandFailure } from '../console/command-failure';
@@ -86,8 +86,8 @@ export class FaultService implements OnApplicationBootstrap, OnModuleDestroy {
     }
     this.table.set(source, target, fault, Date.now());
     this.publish();
-    this.logger.log(`Link fault ${abbreviate(source)} -> ${abbreviate(target)} set to ${formatLinkFault(fault)} (fault seed ${this.seed})`);
-    return [`Link ${abbreviate(source)} -> ${abbreviate(target)}: ${formatLinkFault(fault)}`];
+    this.logger.log(`Link fault ${display(source)} -> ${display(target)} set to ${formatLinkFault(fault)} (fault seed ${this.seed})`);
+    return [`Link ${display(source)} -> ${display(target)}: ${formatLinkFault(fault)}`];
   }
 
   /** `sim heal`: clears every link fault in the domain. */
@@ -101,10 +101,11 @@ export class FaultService implements OnApplicationBootstrap, OnModuleDestroy {
   showFaults(): string[] {
     const entries = this.table.all();
     if (entries.length === 0) return [`No link faults (fault seed ${this.seed})`];
-    return [...entries.map((entry) => `${abbreviate(entry.from)} -> ${abbreviate(entry.to)}: ${formatLinkFault(entry.fault)}`), `Fault seed ${this.seed}; ${this.gate.droppedCount()} messages dropped into this server`];
+    return [...entries.map((entry) => `${display(entry.from)} -> ${display(entry.to)}: ${formatLinkFault(entry.fault)}`), `Fault seed ${this.seed}; ${this.gate.droppedCount()} messages dropped into this server`];
   }
 
   private resolve(server: string): string {
+    if (server === ANY_SERVER) return ANY_SERVER;
     let canonical: string;
     try {
       canonical = canonicalize(server);
@@ -141,4 +142,8 @@ export class FaultService implements OnApplicationBootstrap, OnModuleDestroy {
     }
     if (this.table.replace(parsed.data.entries, parsed.data.version)) this.logger.log(`Link faults updated: ${parsed.data.entries.length} links`);
   }
+}
+
+function display(server: string): string {
+  return server === ANY_SERVER ? ANY_SERVER : abbreviate(server);
 }

@@ -9,6 +9,8 @@ import { DIRECTORY_STORE } from '../directory/directory.tokens';
 /** Form of the documents `sim workload` writes; no Domino view selects it. */
 export const SIM_NOTE_FORM = 'SimNote';
 const MAX_OPERATIONS = 100_000;
+const MAX_DOCUMENTS = 10_000_000;
+const DEFAULT_BATCH = 500;
 
 /**
  * `sim workload N [seed]`: N saves to test documents, as users editing the directory would
@@ -49,5 +51,33 @@ export class WorkloadService {
     }
     const last = this.store.versionVector(replica.replicaId)[this.store.server] ?? 0;
     return [`Workload of ${count} saves (seed ${seedValue}): ${counts.created} created, ${counts.edited} edited, ${counts.deleted} deleted; last counter ${last}`];
+  }
+
+  /**
+   * `sim write N [batch]`: creates N test documents, `batch` per transaction, as fast as the
+   * log allows. Each batch is one durable append and one push to the cluster.
+   */
+  async write(documents: string, batch: string | undefined): Promise<string[]> {
+    const count = Number(documents);
+    const size = batch === undefined ? DEFAULT_BATCH : Number(batch);
+    if (!Number.isInteger(count) || count < 1 || count > MAX_DOCUMENTS) {
+      throw new CommandFailure('INVALID_ARGUMENT', [`Invalid number of documents "${documents}": give a whole number from 1 to ${MAX_DOCUMENTS}`]);
+    }
+    if (!Number.isInteger(size) || size < 1 || size > 10_000) throw new CommandFailure('INVALID_ARGUMENT', [`Invalid batch "${batch}": give a whole number from 1 to 10000`]);
+
+    const started = performance.now();
+    for (let written = 0; written < count; written += size) {
+      const changes = Array.from({ length: Math.min(size, count - written) }, (_unused, index): NoteChange => ({
+        kind: 'create',
+        form: SIM_NOTE_FORM,
+        items: { Subject: `load ${written + index}`, Body: 'x'.repeat(64) },
+      }));
+      this.store.save(NAMES_NSF, changes);
+      // Lets the replicator push this batch before the next one is written.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const last = this.store.versionVector(this.store.replica(NAMES_NSF).replicaId)[this.store.server] ?? 0;
+    return [`Wrote ${count} documents in ${seconds.toFixed(3)} s (${Math.round(count / seconds)} per second); last counter ${last}`];
   }
 }

@@ -24,9 +24,18 @@ export class FaultTable {
     this.version = Math.max(this.version + 1, version);
   }
 
+  /**
+   * The fault on a link. An entry for `*` stands for every server: the most specific entry
+   * wins, so `server1 -> *` overrides `* -> *` and `server1 -> server2` overrides both.
+   */
   get(from: string, to: string): LinkFault | undefined {
     if (this.entries.size === 0) return undefined;
-    return this.entries.get(linkKey(from, to))?.fault;
+    return (
+      this.entries.get(linkKey(from, to))?.fault ??
+      this.entries.get(linkKey(from, ANY_SERVER))?.fault ??
+      this.entries.get(linkKey(ANY_SERVER, to))?.fault ??
+      this.entries.get(linkKey(ANY_SERVER, ANY_SERVER))?.fault
+    );
   }
 
   clearAll(version: number): void {
@@ -47,6 +56,10 @@ export class FaultTable {
   }
 }
 
+/** Stands for every server in a link fault: `sim fault * * latency 100ms`. */
+export const ANY_SERVER = '*';
+
 function linkKey(from: string, to: string): string {
-  return `${nameKey(from)}>${nameKey(to)}`;
+  const key = (server: string) => (server === ANY_SERVER ? ANY_SERVER : nameKey(server));
+  return `${key(from)}>${key(to)}`;
 }
