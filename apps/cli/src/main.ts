@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 
+import { MAX_CLUSTER_NODES } from '@domsim/launcher';
+
 import { runConsole } from './commands/console.command';
 import { runDemo } from './commands/demo.command';
 import { runDown } from './commands/down.command';
@@ -16,6 +18,12 @@ function positiveSeconds(value: string): number {
   return seconds;
 }
 
+function clusterSize(value: string): number {
+  const nodes = Number(value);
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_CLUSTER_NODES) throw new InvalidArgumentError(`"${value}" is not a node count from 1 to ${MAX_CLUSTER_NODES}`);
+  return nodes;
+}
+
 const program = new Command('domsim')
   .description('Run a simulated HCL Domino domain: servers that replicate their directory over NATS, with the ID vault and MFA trust flow')
   .showHelpAfterError()
@@ -30,7 +38,8 @@ program
   .description('create the domain on first use, then start a private nats-server and every server')
   .option(...dataOption)
   .option('--topology <file>', 'topology file for a new domain (default: the renovations domain shipped with domsim)')
-  .option('--nats <url>', 'use this NATS server instead of starting a private one')
+  .option('--nats <url>', 'use this NATS server instead of starting a private one (several URLs, comma-separated, for a cluster)')
+  .option('--nats-cluster <nodes>', 'start a private NATS cluster of this many nodes on loopback and spread the servers over them', clusterSize)
   .option('--detach', 'return once every console answers and leave the domain running', false)
   .option('--timeout <seconds>', 'how long each server may take to start', positiveSeconds, 30)
   .action(async (options) => exit(await runUp(options)));

@@ -30,6 +30,7 @@ async function bootstrap(): Promise<void> {
       options: {
         servers: runtime.environment.DOMSIM_NATS_URL.split(',').map((url) => url.trim()),
         name: `domsim ${runtime.setup.server} console`,
+        noRandomize: true,
         maxReconnectAttempts: -1,
         reconnectTimeWait: 250,
         deserializer: new TolerantNatsDeserializer(),
