@@ -11,7 +11,7 @@ describe('planNatsCluster', () => {
   it('routes each node to every other node', () => {
     const plans = planNatsCluster(PORTS);
 
-    expect(plans.map((plan) => plan.cluster.routes)).toEqual([
+    expect(plans.map((plan) => plan.cluster?.routes)).toEqual([
       ['nats://127.0.0.1:6002', 'nats://127.0.0.1:6003'],
       ['nats://127.0.0.1:6001', 'nats://127.0.0.1:6003'],
       ['nats://127.0.0.1:6001', 'nats://127.0.0.1:6002'],
@@ -66,5 +66,14 @@ describe('natsUrlsForServer', () => {
 
   it('keeps a single URL', () => {
     expect(natsUrlsForServer(['nats://127.0.0.1:4222'], 5)).toBe('nats://127.0.0.1:4222');
+  });
+});
+
+describe('planNatsCluster with one node', () => {
+  it('plans no cluster membership', () => {
+    const [plan] = planNatsCluster(PORTS.slice(0, 1));
+
+    expect(plan.cluster).toBeUndefined();
+    expect(natsServerArguments(plan)).not.toContain('--cluster');
   });
 });

@@ -16,7 +16,8 @@ export interface NatsNodePlan {
   readonly host: string;
   readonly port: number;
   readonly monitorPort: number;
-  readonly cluster: NatsClusterMembership;
+  /** Absent for a single node, which needs no route port. */
+  readonly cluster?: NatsClusterMembership;
   /** The client URL, nats://host:port. */
   readonly url: string;
 }
@@ -65,6 +66,7 @@ export function assertClusterSize(nodes: number): void {
 /**
  * Plans a cluster on one host from three ports per node (client, route, monitoring): every
  * node lists the route URLs of all the others, so the cluster forms whichever node starts first.
+ * A single node gets no cluster membership.
  */
 export function planNatsCluster(ports: ReadonlyArray<{ port: number; clusterPort: number; monitorPort: number }>, host = '127.0.0.1', name = 'domsim'): NatsNodePlan[] {
   assertClusterSize(ports.length);
@@ -75,7 +77,7 @@ export function planNatsCluster(ports: ReadonlyArray<{ port: number; clusterPort
     host,
     port: entry.port,
     monitorPort: entry.monitorPort,
-    cluster: { name, port: entry.clusterPort, routes: ports.map((_other, other) => other).filter((other) => other !== index).map(routeOf) },
+    cluster: ports.length === 1 ? undefined : { name, port: entry.clusterPort, routes: ports.map((_other, other) => other).filter((other) => other !== index).map(routeOf) },
     url: `nats://${host}:${entry.port}`,
   }));
 }

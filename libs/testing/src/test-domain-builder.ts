@@ -1,0 +1,180 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { startDomain } from '@domsim/launcher';
+import { createDomain, defaultTopologyPath, loadTopology, parseTopology, type Topology } from '@domsim/topology';
+
+import { InvalidTestDomainError, NotSupportedYetError } from './errors';
+import { type NatsMode, natsModeFromEnvironment, startTestNats } from './nats/test-nats';
+import { StartedTestDomain } from './started-test-domain';
+import { generateTopology, type VaultOptions } from './topology/generated-topology';
+
+/** Domino's replication types for a Connection document. */
+export type ReplicationType = 'pull-push' | 'pull-pull' | 'push-only' | 'pull-only';
+
+/** A Connection document: `from` calls `to` on a schedule to replicate. */
+export interface ConnectionSpec {
+  readonly from: string;
+  readonly to: string;
+  readonly type?: ReplicationType;
+  readonly intervalMinutes?: number;
+  /** Database paths; default every replica both servers host. */
+  readonly replicas?: readonly string[];
+}
+
+/** Extra delay on the messages between two servers, in both directions. */
+export interface LinkLatencySpec {
+  readonly between: readonly [string, string];
+  readonly latencyMs: number;
+  readonly jitterMs?: number;
+}
+
+type TopologySource = { readonly kind: 'default' } | { readonly kind: 'file'; readonly file: string } | { readonly kind: 'text'; readonly text: string };
+
+/**
+ * Builds and starts a domain of real server processes on NATS, for tests: fluent `withX()`
+ * settings, then `start()`, which returns a StartedTestDomain.
+ */
+export class TestDomainBuilder {
+  private topologySource: TopologySource = { kind: 'default' };
+  private serverCount: number | undefined;
+  private vault: VaultOptions | undefined;
+  private environment: Record<string, string> = {};
+  private natsNodes = 1;
+  private natsMode: NatsMode | undefined;
+  private natsImage: string | undefined;
+  private startTimeoutMs = 30_000;
+  private log: ((line: string) => void) | undefined;
+
+  /** Uses a topology file instead of the default renovations domain. */
+  withTopologyFile(file: string): this {
+    this.topologySource = { kind: 'file', file };
+    return this;
+  }
+
+  withTopologyText(text: string): this {
+    this.topologySource = { kind: 'text', text };
+    return this;
+  }
+
+  /**
+   * Generates a domain of `count` servers (server1/renovations, ...) with the default
+   * domain's organizations and people; server1 is the administration server.
+   */
+  withServers(count: number): this {
+    this.serverCount = count;
+    return this;
+  }
+
+  /** Adds the /renovationsvault ID vault to a generated domain, on servers 1 and 2 unless told otherwise. */
+  withVault(options: VaultOptions = {}): this {
+    this.vault = options;
+    return this;
+  }
+
+  /** Sets DOMSIM_* variables for every server, e.g. a short DOMSIM_HEARTBEAT_MS. */
+  withEnvironment(environment: Record<string, string>): this {
+    this.environment = { ...this.environment, ...environment };
+    return this;
+  }
+
+  /** Runs NATS as a cluster of `nodes` nodes; servers are spread over the nodes round-robin. */
+  withNatsCluster(nodes: number): this {
+    this.natsNodes = nodes;
+    return this;
+  }
+
+  /** Overrides DOMSIM_TEST_NATS: `container`, `binary` or `auto`. */
+  withNatsMode(mode: NatsMode): this {
+    this.natsMode = mode;
+    return this;
+  }
+
+  /** Overrides DOMSIM_NATS_IMAGE, the image used for NATS containers. */
+  withNatsImage(image: string): this {
+    this.natsImage = image;
+    return this;
+  }
+
+  /** How long NATS and each server may take to start; default 30 s. */
+  withStartTimeout(ms: number): this {
+    this.startTimeoutMs = ms;
+    return this;
+  }
+
+  /** Receives the harness's own log lines (which NATS it chose); default standard error. */
+  withLogger(log: (line: string) => void): this {
+    this.log = log;
+    return this;
+  }
+
+  /**
+   * Adds a Connection document that schedules replication between two servers.
+   *
+   * @throws NotSupportedYetError always, for now.
+   */
+  withConnection(connection: ConnectionSpec): this {
+    // TODO: write a Connection document into the generated topology once topologies and
+    // the replicator support Connection documents and schedules.
+    throw new NotSupportedYetError(
+      'withConnection',
+      `domsim has no Connection documents or scheduled replication yet, so ${connection.from} -> ${connection.to} cannot be set up; every server replicates with every other as changes happen`,
+    );
+  }
+
+  /**
+   * Delays the messages between two servers.
+   *
+   * @throws NotSupportedYetError always, for now.
+   */
+  withLinkLatency(link: LinkLatencySpec): this {
+    // TODO: route each server's NATS connection through a fault proxy that delays the
+    // link's messages, and apply link faults while the domain runs.
+    throw new NotSupportedYetError(
+      'withLinkLatency',
+      `domsim cannot delay the link between ${link.between[0]} and ${link.between[1]} yet; to test delays today, pause a server (pauseServer) or stop a NATS node (stopNatsNode)`,
+    );
+  }
+
+  /**
+   * Creates the domain in a new temporary directory, starts NATS, then the administration
+   * server and the others, and returns once every console answers. On failure everything
+   * started is stopped and the directory removed.
+   */
+  async start(): Promise<StartedTestDomain> {
+    const topology = this.topology();
+    const natsMode = this.natsMode ?? natsModeFromEnvironment();
+    const root = mkdtempSync(join(tmpdir(), 'domsim-test-'));
+    let nats: Awaited<ReturnType<typeof startTestNats>> | undefined;
+    try {
+      const manifest = createDomain(topology, root, { topologySource: 'test' });
+      nats = await startTestNats({ nodes: this.natsNodes, mode: natsMode, image: this.natsImage, log: this.log, startTimeoutMs: this.startTimeoutMs });
+      const running = await startDomain({ root, manifest, natsUrl: nats.urls.join(','), environment: this.environment, startTimeoutMs: this.startTimeoutMs });
+      return new StartedTestDomain(root, manifest, running, nats, this.environment);
+    } catch (error) {
+      await nats?.stop();
+      rmSync(root, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  private topology(): Topology {
+    const generated = this.serverCount !== undefined || this.vault !== undefined;
+    if (generated && this.topologySource.kind !== 'default') {
+      throw new InvalidTestDomainError('withServers and withVault generate a topology; drop them or drop withTopologyFile/withTopologyText');
+    }
+    if (generated) {
+      const file = generateTopology({ servers: this.serverCount ?? 3, vault: this.vault });
+      return parseTopology(JSON.stringify(file), 'generated topology');
+    }
+    switch (this.topologySource.kind) {
+      case 'file':
+        return loadTopology(this.topologySource.file);
+      case 'text':
+        return parseTopology(this.topologySource.text, 'inline topology');
+      default:
+        return loadTopology(defaultTopologyPath());
+    }
+  }
+}
