@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 
 import { type DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 
@@ -14,8 +15,11 @@ import { natsControllersFor } from './console/nats-controllers';
 import { DirectoryModule } from './directory/directory.module';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
+import { ReadinessIndicators } from './health/readiness.indicators';
 import { IdFileRepository } from './id-vault/id-file.repository';
 import { IdVaultService } from './id-vault/id-vault.service';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
 import { NatsModule } from './nats/nats.module';
 import { ReplicationService } from './replication/replication.service';
 import { ServerStatusService } from './status/server-status.service';
@@ -52,9 +56,10 @@ export class AppModule {
         }),
         NatsModule,
         DirectoryModule,
+        TerminusModule.forRoot({ errorLogStyle: 'json' }),
       ],
-      controllers: [...natsControllersFor(runtime.subjects, runtime.setup.server), HealthController, ViewsController, ConsoleHttpController],
-      providers: [AdminAuthService, ConsoleKeyService, ConsoleOutputService, ConsoleService, ServerStatusService, IdFileRepository, IdVaultService, ReplicationService, HealthService, ViewsService, StatisticsService],
+      controllers: [...natsControllersFor(runtime.subjects, runtime.setup.server), HealthController, ViewsController, ConsoleHttpController, MetricsController],
+      providers: [AdminAuthService, ConsoleKeyService, ConsoleOutputService, ConsoleService, ServerStatusService, IdFileRepository, IdVaultService, ReplicationService, HealthService, ViewsService, StatisticsService, ReadinessIndicators, MetricsService],
     };
   }
 }

@@ -14,6 +14,8 @@ export interface DomainClientOptions {
   readonly domain: string;
   /** Connection name shown by NATS monitoring. */
   readonly name?: string;
+  /** Reconnect attempts after a lost connection (-1: for ever) and the wait between them; default 5 attempts, 2 s apart. */
+  readonly reconnect?: { readonly maxAttempts: number; readonly waitMs: number };
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -37,7 +39,12 @@ export class DomainClient {
   }
 
   static async connect(options: DomainClientOptions): Promise<DomainClient> {
-    const connection = await connect({ servers: options.natsUrl.split(',').map((url) => url.trim()), name: options.name ?? 'domsim client', maxReconnectAttempts: 5 });
+    const connection = await connect({
+      servers: options.natsUrl.split(',').map((url) => url.trim()),
+      name: options.name ?? 'domsim client',
+      maxReconnectAttempts: options.reconnect?.maxAttempts ?? 5,
+      reconnectTimeWait: options.reconnect?.waitMs ?? 2_000,
+    });
     return new DomainClient(connection, options.domain);
   }
 

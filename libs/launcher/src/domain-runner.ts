@@ -87,7 +87,8 @@ export async function startDomain(options: StartDomainOptions): Promise<RunningD
   };
 
   try {
-    client = await DomainClient.connect({ natsUrl, domain: options.manifest.domain, name: 'domsim launcher' });
+    // The launcher's client lives as long as the domain, so it outlasts NATS restarts.
+    client = await DomainClient.connect({ natsUrl, domain: options.manifest.domain, name: 'domsim launcher', reconnect: { maxAttempts: -1, waitMs: 250 } });
     const ordered = [...options.manifest.servers].sort((a, b) => Number(b.administrationServer) - Number(a.administrationServer));
     const [first, ...rest] = ordered;
     await startAndWait([first], options, root, natsUrls, client, servers, timeoutMs);
