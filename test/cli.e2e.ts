@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -256,6 +256,39 @@ describe('domsim CLI', () => {
 
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('"10" is not a node count from 1 to 9');
+  });
+
+  it('setup creates a domain that up then starts', () => {
+    const target = join(workspace, 'set-up');
+    mkdirSync(join(target, 'servers', 'server2'), { recursive: true });
+
+    const setup = domsim(['setup', '--data', target]);
+    const again = domsim(['setup', '--data', target, '--if-missing']);
+    const up = domsim(['up', '--data', target, '--detach']);
+    const down = domsim(['down', '--data', target]);
+
+    expect(setup.status).toBe(0);
+    expect(setup.stdout).toContain('Created domain renovations');
+    expect(setup.stdout).toContain('nothing was started');
+    expect(existsSync(join(target, 'run.json'))).toBe(false);
+    expect(existsSync(join(target, 'servers', 'server2', 'server.json'))).toBe(true);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain('already holds domain renovations; nothing to do.');
+    expect(up.status).toBe(0);
+    expect(up.stdout).not.toContain('Created domain');
+    expect(down.status).toBe(0);
+  });
+
+  it('setup rejects a partly set up directory', () => {
+    const target = join(workspace, 'partly');
+    expect(domsim(['setup', '--data', target]).status).toBe(0);
+    rmSync(join(target, 'domain.json'));
+    rmSync(join(target, 'servers', 'server3', 'server.json'));
+
+    const run = domsim(['setup', '--data', target, '--if-missing']);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('is partly set up: servers/server1, servers/server2 hold server.json but servers/server3 do not');
   });
 
   it('up in the foreground streams consoles and stops on Ctrl-C', async () => {

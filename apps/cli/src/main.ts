@@ -6,6 +6,7 @@ import { runConsole } from './commands/console.command';
 import { runDemo } from './commands/demo.command';
 import { runDown } from './commands/down.command';
 import { runExec } from './commands/exec.command';
+import { runSetup } from './commands/setup.command';
 import { runStatus } from './commands/status.command';
 import { runUp } from './commands/up.command';
 import { runView } from './commands/view.command';
@@ -43,6 +44,14 @@ program
   .option('--detach', 'return once every console answers and leave the domain running', false)
   .option('--timeout <seconds>', 'how long each server may take to start', positiveSeconds, 30)
   .action(async (options) => exit(await runUp(options)));
+
+program
+  .command('setup')
+  .description('create the domain directory (certifier ID files, server setups) without starting anything')
+  .option(...dataOption)
+  .option('--topology <file>', 'topology file (default: the renovations domain shipped with domsim)')
+  .option('--if-missing', 'succeed without changes when the domain is already set up', false)
+  .action(async (options) => exit(await runSetup(options)));
 
 program
   .command('down')
