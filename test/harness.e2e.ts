@@ -114,7 +114,7 @@ describe('TestDomainBuilder with generated servers', () => {
 
       expect(failure).toBeInstanceOf(ConvergenceTimeoutError);
       expect((failure as Error).message).toContain('replicas did not converge within 300 ms');
-      expect((failure as Error).message).toContain('server4/renovations did not answer');
+      expect((failure as Error).message).toContain('server4/renovations did not respond');
     } finally {
       process.kill(pid, 'SIGCONT');
     }

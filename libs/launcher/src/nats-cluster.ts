@@ -103,7 +103,7 @@ export async function allocateNatsCluster(nodes: number, host = '127.0.0.1', nam
 }
 
 /**
- * The NATS URLs to give the server at `position` in start order: every node, starting with
+ * Returns the NATS URLs to give the server at `position` in start order: every node, starting with
  * node `position mod n`, so servers are spread round-robin and each can fail over to the rest.
  */
 export function natsUrlsForServer(urls: readonly string[], position: number): string {

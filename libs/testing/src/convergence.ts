@@ -6,11 +6,11 @@ import { ConvergenceTimeoutError } from './errors';
 const POLL_INTERVAL_MS = 50;
 
 /**
- * Polls the health of `servers` until every one answers and every replica shows one digest
+ * Polls the health of `servers` until every one responds and every replica shows one digest
  * on all servers that host it, and returns those health replies.
  *
  * @throws ConvergenceTimeoutError at the deadline, listing the differing digests and the
- * servers that did not answer.
+ * servers that did not respond.
  */
 export async function waitForConvergence(client: DomainClient, servers: readonly string[], timeoutMs: number): Promise<HealthReply[]> {
   const deadline = Date.now() + timeoutMs;
@@ -31,7 +31,7 @@ function describeDifferences(servers: readonly string[], replies: ReadonlyArray<
   const digests = new Map<string, Array<{ server: string; digest: string }>>();
   replies.forEach((reply, index) => {
     if (reply instanceof Error) {
-      lines.push(`${abbreviate(servers[index])} did not answer: ${reply.message}`);
+      lines.push(`${abbreviate(servers[index])} did not respond: ${reply.message}`);
       return;
     }
     for (const replica of reply.replicas) {

@@ -1,4 +1,4 @@
-/** A builder method whose feature domsim does not have yet; the message says what is missing. */
+/** A builder method whose feature domsim does not have yet; the message names what is missing. */
 export class NotSupportedYetError extends Error {
   readonly code = 'NOT_SUPPORTED_YET';
 
@@ -27,7 +27,7 @@ export class ConvergenceTimeoutError extends Error {
 
   constructor(
     readonly timeoutMs: number,
-    /** Per replica path, the digest each server reported; or the servers that did not answer. */
+    /** Per replica path, the digest each server reported, or the servers that did not respond. */
     readonly differences: readonly string[],
   ) {
     super(`replicas did not converge within ${timeoutMs} ms:\n${differences.map((line) => `  ${line}`).join('\n')}`);

@@ -17,7 +17,7 @@ export interface ServerLag {
 export interface LagMeasurement<T> {
   /** Canonical name of the server where the change was saved. */
   readonly origin: string;
-  /** What the change returned, e.g. the console reply. */
+  /** Return value of the change, e.g. the console reply. */
   readonly result: T;
   /** When the origin stored the change, in its clock (ms since the epoch). */
   readonly savedAt: number;
@@ -119,7 +119,7 @@ function targetsOf(local: readonly AppliedNotice[], hosts: readonly ReplicaHost[
   const lastByReplica = new Map<string, { counter: number; savedAt: number }>();
   for (const notice of local) {
     if (notice.revisions.length === 0) continue;
-    // NOTE: a notice lists at most 100 revisions; a local batch is numbered consecutively,
+    // NOTE: a notice lists at most 100 revisions. A local batch is numbered consecutively,
     // so its last counter follows from the first one and the count.
     const counter = notice.revisions[0].counter + notice.count - 1;
     const known = lastByReplica.get(notice.replicaId);

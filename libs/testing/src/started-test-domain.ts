@@ -96,7 +96,7 @@ export class StartedTestDomain {
   }
 
   /**
-   * Waits until every running server answers and holds the same replicas (equal digests),
+   * Waits until every running server responds and contains the same replicas (equal digests),
    * and returns their health replies.
    *
    * @throws ConvergenceTimeoutError listing the differences at the deadline.
@@ -137,7 +137,7 @@ export class StartedTestDomain {
     return this.stopServer(server, 'SIGKILL');
   }
 
-  /** Freezes a server (SIGSTOP): it keeps its connections but answers nothing until resumed. */
+  /** Freezes a server (SIGSTOP): it keeps its connections but responds to nothing until resumed. */
   pauseServer(server: string): void {
     const entry = this.server(server);
     if (this.faults.has(nameKey(server))) throw new Error(`server ${server} is already ${this.faults.get(nameKey(server))}`);
@@ -152,7 +152,7 @@ export class StartedTestDomain {
     this.faults.delete(nameKey(server));
   }
 
-  /** Starts a stopped server again on the same data directory and waits until it answers. */
+  /** Starts a stopped server again on the same data directory and waits until it responds. */
   async startServer(server: string, timeoutMs = 30_000): Promise<void> {
     const entry = this.server(server);
     const child = spawnServerProcess({ dataDir: entry.dataDir, natsUrl: entry.natsUrl, stdio: ['ignore', 'ignore', 'pipe'], environment: this.environment });
@@ -163,7 +163,7 @@ export class StartedTestDomain {
     this.servers.set(nameKey(entry.name), { ...entry, pid: child.pid ?? -1, process: child, outputTail: () => stderr });
     this.faults.delete(nameKey(entry.name));
     await this.client.waitUntilAnswering(entry.name, timeoutMs).catch((error: unknown) => {
-      throw new Error(`${entry.name} did not answer after restart: ${(error as Error).message}\n${stderr}`);
+      throw new Error(`${entry.name} did not respond after restart: ${(error as Error).message}\n${stderr}`);
     });
   }
 

@@ -67,7 +67,7 @@ export class TestDomainBuilder {
     return this;
   }
 
-  /** Adds the /renovationsvault ID vault to a generated domain, on servers 1 and 2 unless told otherwise. */
+  /** Adds the /renovationsvault ID vault to a generated domain, by default on servers 1 and 2. */
   withVault(options: VaultOptions = {}): this {
     this.vault = options;
     return this;
@@ -97,7 +97,7 @@ export class TestDomainBuilder {
     return this;
   }
 
-  /** How long NATS and each server may take to start; default 30 s. */
+  /** Sets how long NATS and each server may take to start; default 30 s. */
   withStartTimeout(ms: number): this {
     this.startTimeoutMs = ms;
     return this;
@@ -139,7 +139,7 @@ export class TestDomainBuilder {
 
   /**
    * Creates the domain in a new temporary directory, starts NATS, then the administration
-   * server and the others, and returns once every console answers. On failure everything
+   * server and the others, and returns once every console responds. On failure everything
    * started is stopped and the directory removed.
    */
   async start(): Promise<StartedTestDomain> {

@@ -51,7 +51,7 @@ export function readServerEnvironment(environment: NodeJS.ProcessEnv): ServerEnv
     throw new InvalidEnvironmentError(
       result.error.issues.map((issue) => {
         const variable = String(issue.path[0] ?? '(environment)');
-        // NOTE: no variable of this schema holds a secret, so the rejected value is shown.
+        // NOTE: no variable of this schema contains a secret, so the rejected value is shown.
         return { variable, value: environment[variable], reason: issue.message };
       }),
     );

@@ -14,7 +14,7 @@ export class HealthController {
     private readonly readiness: ReadinessIndicators,
   ) {}
 
-  /** The server's name, replicas and digests, as over NATS. */
+  /** Returns the server's name, replicas and digests, as the NATS health request does. */
   @Get('health')
   get(): HealthReply {
     return this.health.health();
@@ -27,7 +27,7 @@ export class HealthController {
     return this.checks.check([]);
   }
 
-  /** Readiness: 200 when NATS answers and the directory is loaded, else 503 with the failing check. */
+  /** Readiness: 200 when a NATS round trip completes and the directory is loaded, else 503 with the failing check. */
   @Get('health/ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {

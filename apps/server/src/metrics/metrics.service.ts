@@ -15,9 +15,9 @@ import { lagSamples } from './replication-lag';
 const DELAY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600];
 
 /**
- * The server's Prometheus metrics, in a registry of its own. Counts of stored revisions and
- * their lag come from the directory store as batches are stored; replication counters are
- * read from the replicator at each scrape.
+ * Collects the server's Prometheus metrics in a registry of its own. Counts of stored
+ * revisions and their lag are updated as the directory store stores batches. Replication
+ * counters are copied from the replicator at each scrape.
  */
 @Injectable()
 export class MetricsService implements OnModuleInit, OnModuleDestroy {
@@ -63,7 +63,7 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     this.unsubscribe?.();
   }
 
-  /** The metrics in Prometheus's text format. */
+  /** Renders every metric in Prometheus's text format. */
   scrape(): Promise<string> {
     return this.registry.metrics();
   }

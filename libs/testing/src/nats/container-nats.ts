@@ -10,7 +10,7 @@ export type ContainerProbe = { readonly ok: true; readonly detail: string } | { 
 const probes = new Map<string, Promise<ContainerProbe>>();
 
 /**
- * Checks that a Docker engine answers and that the image is present or can be pulled, once
+ * Checks that a Docker engine responds and that the image is present or can be pulled, once
  * per image and process. Never throws: the reason for a failure is in `detail`.
  */
 export function probeContainerNats(image: string): Promise<ContainerProbe> {
@@ -52,8 +52,8 @@ async function probeOnce(image: string): Promise<ContainerProbe> {
  */
 export async function startContainerNode(image: string, plan: NatsNodePlan, timeoutMs: number): Promise<RunningNatsNode> {
   const { GenericContainer, Wait } = await import('testcontainers');
-  // NOTE: host networking makes the container listen on the host's loopback, which only a
-  // Docker engine on Linux offers; port mapping (and NatsContainer) do not work in that mode.
+  // NOTE: host networking makes the container listen on the host's loopback. Only a Docker
+  // engine on Linux offers it, and port mapping (so NatsContainer too) does not work in it.
   const container = await new GenericContainer(image)
     .withNetworkMode('host')
     .withCommand(natsServerArguments(plan))

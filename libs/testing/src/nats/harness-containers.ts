@@ -8,7 +8,7 @@ export const HARNESS_LABEL = 'org.domsim.test';
 /** Label naming the test run (DOMSIM_TEST_SESSION), so one run never removes another's containers. */
 export const SESSION_LABEL = 'org.domsim.test.session';
 
-/** The test run's id, set by the global setup; one id per process otherwise. */
+/** Returns the test run's id, set by the global setup, or makes one for this process. */
 export function testSession(): string {
   if (process.env.DOMSIM_TEST_SESSION === undefined || process.env.DOMSIM_TEST_SESSION === '') {
     process.env.DOMSIM_TEST_SESSION = `pid-${process.pid}-${Date.now().toString(36)}`;
@@ -35,7 +35,7 @@ export async function removeHarnessContainers(session = process.env.DOMSIM_TEST_
 }
 
 export async function runtimeClient(): Promise<ContainerRuntimeClient> {
-  // NOTE: the Ryuk reaper runs from an image that must be pulled; the harness removes its own
+  // NOTE: the Ryuk reaper runs from an image that must be pulled. The harness removes its own
   // containers instead, so Ryuk is off unless the environment turns it on.
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
   // NOTE: NATS containers use the host's network and listen on its loopback, so that is the

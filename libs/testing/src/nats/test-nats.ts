@@ -4,10 +4,10 @@ import { InvalidTestDomainError, TestNatsError } from '../errors';
 import { startBinaryNode } from './binary-nats';
 import { probeContainerNats, startContainerNode } from './container-nats';
 
-/** Where the harness takes NATS from: `auto` prefers a container and falls back to the binary. */
+/** Source of NATS the harness uses: `auto` prefers a container and falls back to the binary. */
 export type NatsMode = 'auto' | 'container' | 'binary';
 
-/** What the harness actually started. */
+/** Source of the NATS nodes the harness started. */
 export type NatsSource = 'container' | 'binary';
 
 /** The official NATS image, used when DOMSIM_NATS_IMAGE does not name another one. */

@@ -2,7 +2,7 @@ import type { TopologyFile } from '@domsim/topology';
 
 import { InvalidTestDomainError } from '../errors';
 
-/** Which servers host the ID vault, by 1-based position (server1 is 1). */
+/** Placement of the ID vault: servers by 1-based position (server1 is 1). */
 export interface VaultOptions {
   /** Default: the first two servers, or the only one. */
   readonly servers?: readonly number[];
@@ -20,7 +20,7 @@ export interface GeneratedTopologyOptions {
 export const MAX_GENERATED_SERVERS = 50;
 
 /**
- * A domain shaped like the default renovations domain with `servers` servers named
+ * Generates a domain shaped like the default renovations domain with `servers` servers named
  * server1/renovations, server2/renovations, ... The /renovations and /mfatest1 certifiers
  * (passwords renovations-demo and mfatest1-demo, public demo secrets) are in server1's
  * data directory, and server1 is the administration server. With a vault, server1 must
