@@ -112,7 +112,8 @@ describe('GET /metrics', () => {
 
     const names = health.replicas.find((replica) => replica.path === 'names.nsf');
     expect(sample(metrics, 'domsim_revisions_applied_total', { replica: 'names.nsf', source: 'remote' })).toBe(names?.vector['CN=server1/O=renovations']);
-    expect(sample(metrics, 'domsim_partner_revisions_total', { partner: SERVER1, direction: 'received' })).toBeGreaterThan(0);
+    expect(sample(metrics, 'domsim_partner_revisions_received_total', { partner: SERVER1, replica: 'names.nsf' })).toBe(names?.vector['CN=server1/O=renovations']);
+    expect(sample(metrics, 'domsim_partner_last_received_timestamp_seconds', { partner: SERVER1, replica: 'names.nsf' })).toBeGreaterThan(Date.now() / 1000 - 60);
     expect(sample(metrics, 'domsim_pushes_received_total', { result: 'successful' })).toBeGreaterThanOrEqual(1);
     expect(sample(metrics, 'domsim_pulls_total', { result: 'successful' })).toBeGreaterThanOrEqual(1);
   });

@@ -7,7 +7,8 @@ describe('readServerEnvironment', () => {
   it('applies the defaults', () => {
     const environment = readServerEnvironment(REQUIRED);
 
-    expect(environment).toEqual({ ...REQUIRED, DOMSIM_HTTP_HOST: '127.0.0.1', DOMSIM_LOG_LEVEL: 'info', DOMSIM_HEARTBEAT_MS: 2000 });
+    expect(environment).toMatchObject({ ...REQUIRED, DOMSIM_HTTP_HOST: '127.0.0.1', DOMSIM_LOG_LEVEL: 'info', DOMSIM_HEARTBEAT_MS: 2000 });
+    expect(environment.DOMSIM_HTTP_PORT).toBeUndefined();
   });
 
   it('accepts several NATS URLs', () => {
@@ -37,7 +38,8 @@ describe('readServerEnvironment', () => {
   });
 
   it('lists the variables it reads', () => {
-    expect(SERVER_ENVIRONMENT_VARIABLES).toEqual(['DOMSIM_DATA_DIR', 'DOMSIM_NATS_URL', 'DOMSIM_HTTP_HOST', 'DOMSIM_HTTP_PORT', 'DOMSIM_LOG_LEVEL', 'DOMSIM_HEARTBEAT_MS']);
+    expect(SERVER_ENVIRONMENT_VARIABLES).toEqual(expect.arrayContaining(['DOMSIM_DATA_DIR', 'DOMSIM_NATS_URL', 'DOMSIM_HTTP_HOST', 'DOMSIM_HTTP_PORT', 'DOMSIM_LOG_LEVEL', 'DOMSIM_HEARTBEAT_MS']));
+    expect(SERVER_ENVIRONMENT_VARIABLES.every((variable) => variable.startsWith('DOMSIM_'))).toBe(true);
   });
 });
 

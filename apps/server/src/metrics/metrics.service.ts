@@ -24,6 +24,8 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   readonly registry = new Registry();
   private readonly applied: Counter<'replica' | 'source'>;
   private readonly lag: Gauge<'partner' | 'replica'>;
+  private readonly received: Counter<'partner' | 'replica'>;
+  private readonly lastReceived: Gauge<'partner' | 'replica'>;
   private readonly delay: Histogram<'replica'>;
   private unsubscribe: (() => void) | undefined;
 
@@ -44,6 +46,13 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
       labelNames: ['partner', 'replica'],
       registers,
     });
+    this.received = new Counter({ name: 'domsim_partner_revisions_received_total', help: 'Revisions saved on the partner (the originating server) and stored here.', labelNames: ['partner', 'replica'], registers });
+    this.lastReceived = new Gauge({
+      name: 'domsim_partner_last_received_timestamp_seconds',
+      help: 'When this server last stored a revision saved on the partner, in seconds since the epoch.',
+      labelNames: ['partner', 'replica'],
+      registers,
+    });
     this.delay = new Histogram({ name: 'domsim_replication_delay_seconds', help: 'Time from the save on the originating server to storage here, per received revision batch.', labelNames: ['replica'], buckets: DELAY_BUCKETS, registers });
     this.registerReplicationMetrics(registers);
   }
@@ -52,8 +61,12 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     this.unsubscribe = this.store.onApplied((replica, revisions, source) => {
       this.applied.inc({ replica: replica.info.path, source }, revisions.length);
       if (source !== 'remote') return;
-      for (const sample of lagSamples(this.runtime.setup.server, replica.info.path, revisions, Date.now())) {
-        this.lag.set({ partner: abbreviate(sample.partner), replica: sample.replica }, sample.lagSeconds);
+      const now = Date.now();
+      for (const sample of lagSamples(this.runtime.setup.server, replica.info.path, revisions, now)) {
+        const labels = { partner: abbreviate(sample.partner), replica: sample.replica };
+        this.lag.set(labels, sample.lagSeconds);
+        this.lastReceived.set(labels, now / 1000);
+        this.received.inc(labels, sample.revisions);
         this.delay.observe({ replica: sample.replica }, sample.lagSeconds);
       }
     });
@@ -105,34 +118,12 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
       ],
       ['result'],
     );
-    copied(
-      'domsim_partner_revisions_total',
-      'Revisions exchanged in pull sessions with each partner: received by this server, or sent to the partner.',
-      () => Object.entries(stats().partners).flatMap(([partner, history]): Array<[Record<string, string>, number]> => [
-        [{ partner: abbreviate(partner), direction: 'received' }, history.revisionsReceived],
-        [{ partner: abbreviate(partner), direction: 'sent' }, history.revisionsSent],
-      ]),
-      ['partner', 'direction'],
-    );
     new Gauge({
       name: 'domsim_pulls_in_flight',
       help: 'Pull sessions running now.',
       registers,
       collect() {
         this.set(stats().pullsWaiting);
-      },
-    });
-    new Gauge({
-      name: 'domsim_partner_last_replication_timestamp_seconds',
-      help: 'When this server last pulled from the partner (direction pull) or answered its pull (direction push), in seconds since the epoch.',
-      labelNames: ['partner', 'direction'],
-      registers,
-      collect() {
-        this.reset();
-        for (const [partner, history] of Object.entries(stats().partners)) {
-          if (history.lastPullAt !== undefined) this.set({ partner: abbreviate(partner), direction: 'pull' }, history.lastPullAt / 1000);
-          if (history.lastPushAt !== undefined) this.set({ partner: abbreviate(partner), direction: 'push' }, history.lastPushAt / 1000);
-        }
       },
     });
     new Gauge({

@@ -13,8 +13,8 @@ describe('lagSamples', () => {
     const samples = lagSamples(SELF, 'names.nsf', [revision('CN=server1/O=renovations', 1_000), revision('CN=server1/O=renovations', 4_000), revision('CN=server3/O=renovations', 2_500)], 5_000);
 
     expect(samples).toEqual([
-      { partner: 'CN=server1/O=renovations', replica: 'names.nsf', lagSeconds: 1 },
-      { partner: 'CN=server3/O=renovations', replica: 'names.nsf', lagSeconds: 2.5 },
+      { partner: 'CN=server1/O=renovations', replica: 'names.nsf', lagSeconds: 1, revisions: 2 },
+      { partner: 'CN=server3/O=renovations', replica: 'names.nsf', lagSeconds: 2.5, revisions: 1 },
     ]);
   });
 

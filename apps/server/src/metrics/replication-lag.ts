@@ -6,6 +6,8 @@ export interface LagSample {
   readonly partner: string;
   readonly replica: string;
   readonly lagSeconds: number;
+  /** How many revisions of the batch the partner saved. */
+  readonly revisions: number;
 }
 
 /**
@@ -14,11 +16,12 @@ export interface LagSample {
  * `now`. A revision pulled long after it was saved therefore shows a long lag.
  */
 export function lagSamples(self: string, replica: string, revisions: readonly Revision[], now: number): LagSample[] {
-  const newest = new Map<string, Revision>();
+  const newest = new Map<string, { revision: Revision; count: number }>();
   for (const revision of revisions) {
     if (nameKey(revision.originator) === nameKey(self)) continue;
     const known = newest.get(revision.originator);
-    if (known === undefined || revision.seqTime > known.seqTime) newest.set(revision.originator, revision);
+    if (known === undefined) newest.set(revision.originator, { revision, count: 1 });
+    else newest.set(revision.originator, { revision: revision.seqTime > known.revision.seqTime ? revision : known.revision, count: known.count + 1 });
   }
-  return [...newest.values()].map((revision) => ({ partner: revision.originator, replica, lagSeconds: Math.max(0, now - revision.seqTime) / 1000 }));
+  return [...newest.values()].map(({ revision, count }) => ({ partner: revision.originator, replica, lagSeconds: Math.max(0, now - revision.seqTime) / 1000, revisions: count }));
 }
