@@ -7,6 +7,7 @@ import {
   eventually,
   HARNESS_LABEL,
   InvalidTestDomainError,
+  natsNodesFromEnvironment,
   NotSupportedYetError,
   SESSION_LABEL,
   type StartedTestDomain,
@@ -196,6 +197,10 @@ describe('TestDomainBuilder settings', () => {
 
     expect(failure).toBeInstanceOf(InvalidTestDomainError);
     expect((failure as Error).message).toBe(message);
+  });
+
+  it.each(['0', '10', 'three'])('rejects DOMSIM_TEST_NATS_NODES=%s', (value) => {
+    expect(() => natsNodesFromEnvironment({ DOMSIM_TEST_NATS_NODES: value })).toThrow(`invalid DOMSIM_TEST_NATS_NODES "${value}": set it to a node count from 1 to 9, or unset it for one node`);
   });
 
   it('rejects an unknown DOMSIM_TEST_NATS', async () => {

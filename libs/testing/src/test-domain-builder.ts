@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { startDomain } from '@domsim/launcher';
+import { MAX_CLUSTER_NODES, startDomain } from '@domsim/launcher';
 import { createDomain, defaultTopologyPath, loadTopology, parseTopology, type Topology } from '@domsim/topology';
 
 import { InvalidTestDomainError, NotSupportedYetError } from './errors';
@@ -41,7 +41,7 @@ export class TestDomainBuilder {
   private serverCount: number | undefined;
   private vault: VaultOptions | undefined;
   private environment: Record<string, string> = {};
-  private natsNodes = 1;
+  private natsNodes: number | undefined;
   private natsMode: NatsMode | undefined;
   private natsImage: string | undefined;
   private startTimeoutMs = 30_000;
@@ -79,7 +79,10 @@ export class TestDomainBuilder {
     return this;
   }
 
-  /** Runs NATS as a cluster of `nodes` nodes; servers are spread over the nodes round-robin. */
+  /**
+   * Runs NATS as a cluster of `nodes` nodes; servers are spread over the nodes round-robin.
+   * Without it, DOMSIM_TEST_NATS_NODES sets the node count (default 1).
+   */
   withNatsCluster(nodes: number): this {
     this.natsNodes = nodes;
     return this;
@@ -145,11 +148,12 @@ export class TestDomainBuilder {
   async start(): Promise<StartedTestDomain> {
     const topology = this.topology();
     const natsMode = this.natsMode ?? natsModeFromEnvironment();
+    const natsNodes = this.natsNodes ?? natsNodesFromEnvironment();
     const root = mkdtempSync(join(tmpdir(), 'domsim-test-'));
     let nats: Awaited<ReturnType<typeof startTestNats>> | undefined;
     try {
       const manifest = createDomain(topology, root, { topologySource: 'test' });
-      nats = await startTestNats({ nodes: this.natsNodes, mode: natsMode, image: this.natsImage, log: this.log, startTimeoutMs: this.startTimeoutMs });
+      nats = await startTestNats({ nodes: natsNodes, mode: natsMode, image: this.natsImage, log: this.log, startTimeoutMs: this.startTimeoutMs });
       const running = await startDomain({ root, manifest, natsUrl: nats.urls.join(','), environment: this.environment, startTimeoutMs: this.startTimeoutMs });
       return new StartedTestDomain(root, manifest, running, nats, this.environment);
     } catch (error) {
@@ -177,4 +181,15 @@ export class TestDomainBuilder {
         return loadTopology(defaultTopologyPath());
     }
   }
+}
+
+/** Reads the default NATS node count from DOMSIM_TEST_NATS_NODES, so a whole suite can run on a cluster. */
+export function natsNodesFromEnvironment(environment: NodeJS.ProcessEnv = process.env): number {
+  const value = environment.DOMSIM_TEST_NATS_NODES;
+  if (value === undefined || value === '') return 1;
+  const nodes = Number(value);
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_CLUSTER_NODES) {
+    throw new InvalidTestDomainError(`invalid DOMSIM_TEST_NATS_NODES "${value}": set it to a node count from 1 to ${MAX_CLUSTER_NODES}, or unset it for one node`);
+  }
+  return nodes;
 }
