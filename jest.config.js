@@ -34,6 +34,8 @@ module.exports = {
       transform: { '^.+\\.ts$': swc },
       moduleNameMapper,
       slowTestThreshold: 30,
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      globalTeardown: '<rootDir>/test/global-teardown.ts',
     },
   ],
 };

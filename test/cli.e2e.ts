@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { isAlive, startNatsServer } from '@domsim/launcher';
-import { eventually } from '@domsim/testing';
+import { canConnect, isAlive } from '@domsim/launcher';
+import { eventually, startTestNats } from '@domsim/testing';
 
 const CLI = join(__dirname, '..', 'bin', 'domsim.js');
 
@@ -21,9 +21,19 @@ function domsim(args: readonly string[], options: { input?: string; env?: NodeJS
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+interface RecordedRun {
+  servers: Array<{ pid: number }>;
+  nats?: { pid: number };
+  natsNodes?: Array<{ pid: number; url: string }>;
+}
+
+function recordedRun(data: string): RecordedRun {
+  return JSON.parse(readFileSync(join(data, 'run.json'), 'utf8')) as RecordedRun;
+}
+
 function recordedPids(data: string): number[] {
-  const state = JSON.parse(readFileSync(join(data, 'run.json'), 'utf8')) as { servers: Array<{ pid: number }>; nats?: { pid: number } };
-  return [...state.servers.map((server) => server.pid), ...(state.nats === undefined ? [] : [state.nats.pid])];
+  const state = recordedRun(data);
+  return [...state.servers.map((server) => server.pid), ...(state.nats === undefined ? [] : [state.nats.pid]), ...(state.natsNodes ?? []).map((node) => node.pid)];
 }
 
 describe('domsim CLI', () => {
@@ -188,21 +198,101 @@ describe('domsim CLI', () => {
   });
 
   it('up --nats uses a running NATS server and down leaves it running', async () => {
-    const nats = await startNatsServer();
+    const nats = await startTestNats();
+    const [url] = nats.urls;
     const target = join(workspace, 'external-nats');
     try {
-      const up = domsim(['up', '--data', target, '--nats', nats.url, '--detach']);
+      const up = domsim(['up', '--data', target, '--nats', url, '--detach']);
       const exec = domsim(['exec', 'server2/renovations', 'show server', '--data', target]);
       const down = domsim(['down', '--data', target]);
 
       expect(up.status).toBe(0);
-      expect(up.stdout).toContain(`is up on NATS ${nats.url}:\n`);
+      expect(up.stdout).toContain(`is up on NATS ${url}:\n`);
       expect(exec.status).toBe(0);
       expect(down.stdout).not.toContain('Stopped nats-server');
-      expect(isAlive(nats.pid)).toBe(true);
+      expect(await canConnect('127.0.0.1', nats.plans[0].port)).toBe(true);
     } finally {
       await nats.stop();
     }
+  });
+
+  it('up --nats-cluster 3 spreads the servers and survives a stopped node', async () => {
+    const target = join(workspace, 'cluster');
+
+    const up = domsim(['up', '--data', target, '--nats-cluster', '3', '--detach']);
+    const nodes = recordedRun(target).natsNodes ?? [];
+    process.kill(nodes[0].pid, 'SIGTERM');
+    const exec = domsim(['exec', 'server1/renovations', 'mfamgmt create trustcert "*/O=mfatest1" cert.id mfatest1-demo', '--data', target]);
+    const show = await eventually(
+      () => {
+        const run = domsim(['view', 'server3/renovations', 'names.nsf', 'Certificates', '--data', target]);
+        expect(run.stdout).toContain('*/O=mfatest1');
+        return run;
+      },
+      { description: 'the certificate on server3, attached to another NATS node' },
+    );
+    const pids = recordedPids(target);
+    const down = domsim(['down', '--data', target]);
+
+    expect(up.status).toBe(0);
+    expect(up.stdout).toContain('(private NATS cluster of 3 nodes)');
+    expect(nodes).toHaveLength(3);
+    expect(up.stdout).toMatch(new RegExp(`server1/renovations .* NATS ${nodes[0].url}\n`));
+    expect(up.stdout).toMatch(new RegExp(`server2/renovations .* NATS ${nodes[1].url}\n`));
+    expect(up.stdout).toMatch(new RegExp(`server3/renovations .* NATS ${nodes[2].url}\n`));
+    expect(exec.status).toBe(0);
+    expect(show.stdout).toMatch(/Multi-Factor Authentication Certificate +\/mfatest1/);
+    expect(down.status).toBe(0);
+    expect(down.stdout).toContain('Stopped nats-server node 2');
+    expect(down.stdout).toContain('Stopped nats-server node 3');
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
+
+  it('up rejects --nats together with --nats-cluster', () => {
+    const run = domsim(['up', '--data', join(workspace, 'both'), '--nats', 'nats://127.0.0.1:4222', '--nats-cluster', '3', '--detach']);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--nats and --nats-cluster exclude each other');
+  });
+
+  it('up rejects a cluster of ten nodes', () => {
+    const run = domsim(['up', '--data', join(workspace, 'ten'), '--nats-cluster', '10', '--detach']);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('"10" is not a node count from 1 to 9');
+  });
+
+  it('setup creates a domain that up then starts', () => {
+    const target = join(workspace, 'set-up');
+    mkdirSync(join(target, 'servers', 'server2'), { recursive: true });
+
+    const setup = domsim(['setup', '--data', target]);
+    const again = domsim(['setup', '--data', target, '--if-missing']);
+    const up = domsim(['up', '--data', target, '--detach']);
+    const down = domsim(['down', '--data', target]);
+
+    expect(setup.status).toBe(0);
+    expect(setup.stdout).toContain('Created domain renovations');
+    expect(setup.stdout).toContain('nothing was started');
+    expect(existsSync(join(target, 'run.json'))).toBe(false);
+    expect(existsSync(join(target, 'servers', 'server2', 'server.json'))).toBe(true);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain('already holds domain renovations; nothing to do.');
+    expect(up.status).toBe(0);
+    expect(up.stdout).not.toContain('Created domain');
+    expect(down.status).toBe(0);
+  });
+
+  it('setup rejects a partly set up directory', () => {
+    const target = join(workspace, 'partly');
+    expect(domsim(['setup', '--data', target]).status).toBe(0);
+    rmSync(join(target, 'domain.json'));
+    rmSync(join(target, 'servers', 'server3', 'server.json'));
+
+    const run = domsim(['setup', '--data', target, '--if-missing']);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('is partly set up: servers/server1, servers/server2 hold server.json but servers/server3 do not');
   });
 
   it('up in the foreground streams consoles and stops on Ctrl-C', async () => {

@@ -1,9 +1,12 @@
 import { Command, InvalidArgumentError } from 'commander';
 
+import { MAX_CLUSTER_NODES } from '@domsim/launcher';
+
 import { runConsole } from './commands/console.command';
 import { runDemo } from './commands/demo.command';
 import { runDown } from './commands/down.command';
 import { runExec } from './commands/exec.command';
+import { runSetup } from './commands/setup.command';
 import { runStatus } from './commands/status.command';
 import { runTotpReset } from './commands/totp.command';
 import { runUp } from './commands/up.command';
@@ -15,6 +18,12 @@ function positiveSeconds(value: string): number {
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError(`"${value}" is not a positive number of seconds`);
   return seconds;
+}
+
+function clusterSize(value: string): number {
+  const nodes = Number(value);
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_CLUSTER_NODES) throw new InvalidArgumentError(`"${value}" is not a node count from 1 to ${MAX_CLUSTER_NODES}`);
+  return nodes;
 }
 
 const program = new Command('domsim')
@@ -31,10 +40,19 @@ program
   .description('create the domain on first use, then start a private nats-server and every server')
   .option(...dataOption)
   .option('--topology <file>', 'topology file for a new domain (default: the renovations domain shipped with domsim)')
-  .option('--nats <url>', 'use this NATS server instead of starting a private one')
+  .option('--nats <url>', 'use this NATS server instead of starting a private one (several URLs, comma-separated, for a cluster)')
+  .option('--nats-cluster <nodes>', 'start a private NATS cluster of this many nodes on loopback and spread the servers over them', clusterSize)
   .option('--detach', 'return once every console answers and leave the domain running', false)
   .option('--timeout <seconds>', 'how long each server may take to start', positiveSeconds, 30)
   .action(async (options) => exit(await runUp(options)));
+
+program
+  .command('setup')
+  .description('create the domain directory (certifier ID files, server setups) without starting anything')
+  .option(...dataOption)
+  .option('--topology <file>', 'topology file (default: the renovations domain shipped with domsim)')
+  .option('--if-missing', 'succeed without changes when the domain is already set up', false)
+  .action(async (options) => exit(await runSetup(options)));
 
 program
   .command('down')

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 
 import { type DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 
@@ -15,8 +16,11 @@ import { DirectoryModule } from './directory/directory.module';
 import { EventLogCheckService } from './directory/event-log-check.service';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
+import { ReadinessIndicators } from './health/readiness.indicators';
 import { IdFileRepository } from './id-vault/id-file.repository';
 import { IdVaultService } from './id-vault/id-vault.service';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
 import { NatsModule } from './nats/nats.module';
 import { FaultService } from './replication/fault.service';
 import { ReplicationCommandsService } from './replication/replication-commands.service';
@@ -59,9 +63,29 @@ export class AppModule {
         NatsModule,
         DirectoryModule,
         WebLoginModule,
+        TerminusModule.forRoot({ errorLogStyle: 'json' }),
       ],
-      controllers: [...natsControllersFor(runtime.subjects, runtime.setup.server), HealthController, ViewsController, ConsoleHttpController],
-      providers: [EventLogCheckService, AdminAuthService, ConsoleKeyService, ConsoleOutputService, ConsoleService, ServerStatusService, IdFileRepository, IdVaultService, FaultService, ReplicationService, ReplicationCommandsService, StubPurgeService, WorkloadService, HealthService, ViewsService, StatisticsService],
+      controllers: [...natsControllersFor(runtime.subjects, runtime.setup.server), HealthController, ViewsController, ConsoleHttpController, MetricsController],
+      providers: [
+        EventLogCheckService,
+        AdminAuthService,
+        ConsoleKeyService,
+        ConsoleOutputService,
+        ConsoleService,
+        ServerStatusService,
+        IdFileRepository,
+        IdVaultService,
+        FaultService,
+        ReplicationService,
+        ReplicationCommandsService,
+        StubPurgeService,
+        WorkloadService,
+        HealthService,
+        ViewsService,
+        StatisticsService,
+        ReadinessIndicators,
+        MetricsService,
+      ],
     };
   }
 }

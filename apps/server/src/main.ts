@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { abbreviate } from '@domsim/names';
 
 import { AppModule } from './app.module';
+import { environmentFromArguments } from './config/server-arguments';
 import { readServerEnvironment } from './config/server-config';
 import { loadServerRuntime } from './config/server-runtime';
 import { ConsoleOutputService, ConsoleTasks } from './console/console-output.service';
@@ -30,6 +31,7 @@ async function bootstrap(): Promise<void> {
       options: {
         servers: runtime.environment.DOMSIM_NATS_URL.split(',').map((url) => url.trim()),
         name: `domsim ${runtime.setup.server} console`,
+        noRandomize: true,
         maxReconnectAttempts: -1,
         reconnectTimeWait: 250,
         deserializer: new TolerantNatsDeserializer(),
@@ -50,21 +52,6 @@ async function bootstrap(): Promise<void> {
     output.print([`HTTP Server: Started (listening on ${status.httpAddress})`], ConsoleTasks.Http);
   }
   output.print([`Server ${abbreviate(runtime.setup.server)} started in domain ${runtime.setup.domain} (pid ${process.pid})`], ConsoleTasks.Server);
-}
-
-/** `--data DIR` and `--nats URL` on the command line override DOMSIM_DATA_DIR and DOMSIM_NATS_URL. */
-function environmentFromArguments(args: readonly string[]): Record<string, string> {
-  const names: Record<string, string> = { '--data': 'DOMSIM_DATA_DIR', '--nats': 'DOMSIM_NATS_URL' };
-  const environment: Record<string, string> = {};
-  for (let index = 0; index < args.length; index += 1) {
-    const [flag, inline] = args[index].split(/=(.*)/s, 2);
-    const variable = names[flag];
-    if (variable === undefined) throw new Error(`unknown argument ${args[index]}; the server accepts --data DIR and --nats URL, or the DOMSIM_* environment variables`);
-    const value = inline ?? args[++index];
-    if (value === undefined) throw new Error(`${flag} needs a value`);
-    environment[variable] = value;
-  }
-  return environment;
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,4 +1,5 @@
 import type { NoteSummary } from '@domsim/directory';
+import { abbreviate } from '@domsim/names';
 
 import type { DomainClient } from './domain-client';
 import type { HealthReply } from './protocol';
@@ -91,13 +92,21 @@ async function describeDifferences(client: DomainClient, replies: readonly Healt
 export function describeConvergence(report: ConvergenceReport): string[] {
   if (report.converged) return [`converged after ${report.elapsedMs} ms`];
   const lines = [`not converged after ${report.elapsedMs} ms`];
-  if (report.unreachable.length > 0) lines.push(`unreachable: ${report.unreachable.join(', ')}`);
+  for (const server of report.unreachable) lines.push(`${display(server)} did not respond`);
   for (const difference of report.differences) {
     lines.push(`${difference.path} (${difference.replicaId}) differs on ${difference.notes.length} notes`);
     for (const note of difference.notes.slice(0, 10)) {
-      const states = Object.entries(note.states).map(([server, state]) => `${server}: ${state === undefined ? 'missing' : `${state.winner}${state.deleted ? ' deleted' : ''}${state.conflicts.length > 0 ? ` conflicts ${state.conflicts.join(',')}` : ''}`}`);
+      const states = Object.entries(note.states).map(([server, state]) => `${display(server)}: ${state === undefined ? 'missing' : `${state.winner}${state.deleted ? ' deleted' : ''}${state.conflicts.length > 0 ? ` conflicts ${state.conflicts.join(',')}` : ''}`}`);
       lines.push(`  ${note.unid}: ${states.join('; ')}`);
     }
   }
   return lines;
+}
+
+function display(server: string): string {
+  try {
+    return abbreviate(server);
+  } catch {
+    return server;
+  }
 }

@@ -14,8 +14,8 @@ export interface DomainClientOptions {
   readonly domain: string;
   /** Connection name shown by NATS monitoring. */
   readonly name?: string;
-  /** Keep reconnecting for ever, as servers do; for clients that outlive a NATS restart. */
-  readonly reconnectForever?: boolean;
+  /** Reconnect attempts after a lost connection (-1: for ever) and the wait between them; default 5 attempts, 2 s apart. */
+  readonly reconnect?: { readonly maxAttempts: number; readonly waitMs: number };
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -42,8 +42,8 @@ export class DomainClient {
     const connection = await connect({
       servers: options.natsUrl.split(',').map((url) => url.trim()),
       name: options.name ?? 'domsim client',
-      maxReconnectAttempts: options.reconnectForever === true ? -1 : 5,
-      reconnectTimeWait: options.reconnectForever === true ? 250 : 2_000,
+      maxReconnectAttempts: options.reconnect?.maxAttempts ?? 5,
+      reconnectTimeWait: options.reconnect?.waitMs ?? 2_000,
     });
     return new DomainClient(connection, options.domain);
   }

@@ -8,6 +8,7 @@ import type { DomainManifest } from '@domsim/topology';
 
 import { loadConsoleKeys } from './console-keys';
 import { StartTimeoutError } from './errors';
+import { natsUrlsForServer, startNatsCluster, type StartedNatsCluster } from './nats-cluster';
 import { startNatsServer, type StartedNatsServer } from './nats-server';
 import { terminate } from './processes';
 import type { RunState } from './run-state';
@@ -16,8 +17,13 @@ import { spawnServerProcess } from './server-process';
 export interface StartDomainOptions {
   readonly root: string;
   readonly manifest: DomainManifest;
-  /** Use this NATS server instead of starting a private one. */
+  /**
+   * Use this NATS server instead of starting a private one. Several URLs separated by
+   * commas are the nodes of a cluster: servers are spread over them round-robin.
+   */
   readonly natsUrl?: string;
+  /** Start a private NATS cluster of this many nodes instead of one nats-server (ignored with natsUrl). */
+  readonly natsCluster?: number;
   /** Leave every process running after this process exits. */
   readonly detached?: boolean;
   /** Receives each console line of each server (foreground mode only). */
@@ -31,6 +37,8 @@ export interface StartDomainOptions {
 export interface RunningServer {
   readonly name: string;
   readonly dataDir: string;
+  /** The NATS URLs the server was given, its own node first. */
+  readonly natsUrl: string;
   readonly pid: number;
   readonly process: ChildProcess;
   /** The last lines the process wrote to standard output and errors. */
@@ -41,6 +49,8 @@ export interface RunningServer {
 export interface RunningDomain {
   readonly natsUrl: string;
   readonly nats?: StartedNatsServer;
+  /** The private NATS cluster, when started with natsCluster. */
+  readonly natsCluster?: StartedNatsCluster;
   readonly servers: readonly RunningServer[];
   readonly client: DomainClient;
   runState(): RunState;
@@ -59,8 +69,13 @@ export const SERVER_OUTPUT_FILE = 'server.out';
 export async function startDomain(options: StartDomainOptions): Promise<RunningDomain> {
   const root = resolve(options.root);
   const timeoutMs = options.startTimeoutMs ?? 30_000;
-  const nats = options.natsUrl === undefined ? await startNatsServer({ logFile: join(root, 'nats', 'nats-server.log'), detached: options.detached }) : undefined;
-  const natsUrl = options.natsUrl ?? (nats as StartedNatsServer).url;
+  const privateNats = options.natsUrl === undefined;
+  const cluster = privateNats && options.natsCluster !== undefined && options.natsCluster > 1
+    ? await startNatsCluster({ nodes: options.natsCluster, logDirectory: join(root, 'nats'), detached: options.detached })
+    : undefined;
+  const nats = privateNats && cluster === undefined ? await startNatsServer({ logFile: join(root, 'nats', 'nats-server.log'), detached: options.detached }) : undefined;
+  const natsUrls = cluster?.urls ?? (options.natsUrl ?? (nats as StartedNatsServer).url).split(',').map((url) => url.trim());
+  const natsUrl = natsUrls.join(',');
   const servers: RunningServer[] = [];
   let client: DomainClient | undefined;
 
@@ -68,14 +83,16 @@ export async function startDomain(options: StartDomainOptions): Promise<RunningD
     await client?.close().catch(() => undefined);
     await Promise.all(servers.map((server) => terminate(server.pid, 15_000)));
     await nats?.stop();
+    await cluster?.stop();
   };
 
   try {
-    client = await DomainClient.connect({ natsUrl, domain: options.manifest.domain, name: 'domsim launcher', reconnectForever: options.detached !== true });
+    // The launcher's client lives as long as the domain, so it outlasts NATS restarts.
+    client = await DomainClient.connect({ natsUrl, domain: options.manifest.domain, name: 'domsim launcher', reconnect: { maxAttempts: -1, waitMs: 250 } });
     const ordered = [...options.manifest.servers].sort((a, b) => Number(b.administrationServer) - Number(a.administrationServer));
     const [first, ...rest] = ordered;
-    await startAndWait([first], options, root, natsUrl, client, servers, timeoutMs);
-    await startAndWait(rest, options, root, natsUrl, client, servers, timeoutMs);
+    await startAndWait([first], options, root, natsUrls, client, servers, timeoutMs);
+    await startAndWait(rest, options, root, natsUrls, client, servers, timeoutMs);
     loadConsoleKeys(client, root, options.manifest);
   } catch (error) {
     await stop();
@@ -85,6 +102,7 @@ export async function startDomain(options: StartDomainOptions): Promise<RunningD
   return {
     natsUrl,
     nats,
+    natsCluster: cluster,
     servers,
     client,
     stop,
@@ -93,6 +111,10 @@ export async function startDomain(options: StartDomainOptions): Promise<RunningD
       startedAt: new Date().toISOString(),
       natsUrl,
       nats: nats === undefined ? undefined : { pid: nats.pid, logFile: join(root, 'nats', 'nats-server.log') },
+      natsNodes:
+        cluster === undefined
+          ? undefined
+          : cluster.plans.map((plan, index) => ({ pid: cluster.nodes[index]?.pid ?? 0, logFile: cluster.logFileOf(index) ?? '', url: plan.url })).filter((node) => node.pid > 0),
       servers: servers.map(({ name, pid, dataDir }) => ({ name, pid, dataDir })),
       detached: options.detached ?? false,
     }),
@@ -103,13 +125,13 @@ async function startAndWait(
   entries: DomainManifest['servers'],
   options: StartDomainOptions,
   root: string,
-  natsUrl: string,
+  natsUrls: readonly string[],
   client: DomainClient,
   servers: RunningServer[],
   timeoutMs: number,
 ): Promise<void> {
   const started = entries.map((entry) => {
-    const server = startServer(entry.name, join(root, entry.dataDir), natsUrl, options);
+    const server = startServer(entry.name, join(root, entry.dataDir), natsUrlsForServer(natsUrls, servers.length), options);
     servers.push(server);
     return server;
   });
@@ -121,7 +143,7 @@ function startServer(name: string, dataDir: string, natsUrl: string, options: St
     const output = openSync(join(dataDir, SERVER_OUTPUT_FILE), 'a', 0o600);
     const child = spawnServerProcess({ dataDir, natsUrl, detached: true, stdio: ['ignore', output, output], environment: options.environment });
     closeSync(output);
-    return { name, dataDir, pid: child.pid ?? -1, process: child, outputTail: () => fileTail(join(dataDir, SERVER_OUTPUT_FILE)) };
+    return { name, dataDir, natsUrl, pid: child.pid ?? -1, process: child, outputTail: () => fileTail(join(dataDir, SERVER_OUTPUT_FILE)) };
   }
 
   const child = spawnServerProcess({ dataDir, natsUrl, stdio: ['ignore', 'pipe', 'pipe'], environment: options.environment });
@@ -135,7 +157,7 @@ function startServer(name: string, dataDir: string, natsUrl: string, options: St
     });
   }
   child.once('exit', (code, signal) => options.onExit?.(name, code, signal));
-  return { name, dataDir, pid: child.pid ?? -1, process: child, outputTail: () => recent.join('\n') };
+  return { name, dataDir, natsUrl, pid: child.pid ?? -1, process: child, outputTail: () => recent.join('\n') };
 }
 
 async function waitUntilAnswering(server: RunningServer, client: DomainClient, timeoutMs: number): Promise<void> {

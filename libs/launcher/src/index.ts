@@ -1,8 +1,21 @@
 export { NatsServerNotFoundError, StartTimeoutError } from './errors';
-export { findNatsServerBinary, type NatsServerOptions, type StartedNatsServer, startNatsServer } from './nats-server';
+export { findNatsServerBinary, type NatsClusterMembership, natsServerArguments, type NatsServerOptions, type StartedNatsServer, startNatsServer } from './nats-server';
+export {
+  allocateNatsCluster,
+  assertClusterSize,
+  InvalidClusterSizeError,
+  MAX_CLUSTER_NODES,
+  type NatsClusterOptions,
+  type NatsNodePlan,
+  natsUrlsForServer,
+  planNatsCluster,
+  type StartedNatsCluster,
+  startNatsCluster,
+  waitForRoutes,
+} from './nats-cluster';
 export { canConnect, findFreePort } from './ports';
 export { commandLineOf, isAlive, terminate, waitFor } from './processes';
 export { serverEntryPoint, type ServerProcessOptions, spawnServerProcess } from './server-process';
 export { type RunningDomain, type RunningServer, SERVER_OUTPUT_FILE, startDomain, type StartDomainOptions } from './domain-runner';
-export { isRecordedProcess, liveProcesses, readRunState, removeRunState, RUN_STATE_FILE, type RunState, writeRunState } from './run-state';
+export { isRecordedProcess, liveProcesses, readRunState, removeRunState, RUN_STATE_FILE, recordedNatsProcesses, type RunState, writeRunState } from './run-state';
 export { loadConsoleKeys } from './console-keys';

@@ -15,7 +15,18 @@ export interface NatsServerOptions {
   /** Keep running after this process exits, for `domsim up --detach`. */
   readonly detached?: boolean;
   readonly startTimeoutMs?: number;
-  readonly cluster?: { readonly name: string; readonly port: number; readonly routes: readonly string[] };
+  readonly cluster?: NatsClusterMembership;
+  /** HTTP monitoring port (nats-server -m), e.g. for /routez; absent: no monitoring. */
+  readonly monitorPort?: number;
+  /** Server name shown in NATS monitoring; default domsim-PORT. */
+  readonly serverName?: string;
+}
+
+/** One node's part in a NATS cluster: the cluster's name, its own route port and the other nodes' routes. */
+export interface NatsClusterMembership {
+  readonly name: string;
+  readonly port: number;
+  readonly routes: readonly string[];
 }
 
 /** A nats-server process started by domsim. */
@@ -63,11 +74,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   const binary = findNatsServerBinary();
   const host = options.host ?? '127.0.0.1';
   const port = options.port !== undefined && options.port !== 0 ? options.port : await findFreePort(host);
-  const args = ['-a', host, '-p', String(port), '-n', `domsim-${port}`];
-  if (options.cluster !== undefined) {
-    args.push('--cluster_name', options.cluster.name, '--cluster', `nats://${host}:${options.cluster.port}`);
-    if (options.cluster.routes.length > 0) args.push('--routes', options.cluster.routes.join(','));
-  }
+  const args = natsServerArguments({ ...options, host, port });
 
   let logDescriptor: number | undefined;
   if (options.logFile !== undefined) {
@@ -103,6 +110,21 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       await terminate(pid, 5_000);
     },
   };
+}
+
+/**
+ * The nats-server command line for a node listening on `host:port`, with its cluster
+ * membership and monitoring port when given. Used for the binary and for container images
+ * whose entry point is nats-server.
+ */
+export function natsServerArguments(options: NatsServerOptions & { readonly host: string; readonly port: number }): string[] {
+  const args = ['-a', options.host, '-p', String(options.port), '-n', options.serverName ?? `domsim-${options.port}`];
+  if (options.monitorPort !== undefined) args.push('-m', String(options.monitorPort));
+  if (options.cluster !== undefined) {
+    args.push('--cluster_name', options.cluster.name, '--cluster', `nats://${options.host}:${options.cluster.port}`);
+    if (options.cluster.routes.length > 0) args.push('--routes', options.cluster.routes.join(','));
+  }
+  return args;
 }
 
 function tail(file: string): string {

@@ -14,6 +14,8 @@ const runStateSchema = z.strictObject({
   natsUrl: z.string().min(1),
   /** Set when domsim started the NATS server itself and must stop it. */
   nats: z.strictObject({ pid: z.number().int().positive(), logFile: z.string() }).optional(),
+  /** Set when domsim started a NATS cluster (`up --nats-cluster N`): every node it must stop. */
+  natsNodes: z.array(z.strictObject({ pid: z.number().int().positive(), logFile: z.string(), url: z.string().min(1) })).optional(),
   servers: z.array(z.strictObject({ name: z.string().min(1), pid: z.number().int().positive(), dataDir: z.string().min(1) })),
   detached: z.boolean(),
   /** The `domsim up` process that supervises a domain running in the foreground. */
@@ -53,9 +55,18 @@ export function isRecordedProcess(pid: number, marker: string): boolean {
   return commandLine === undefined || commandLine.includes(marker);
 }
 
+/** The nats-server processes domsim started for a domain: one, every node of a cluster, or none. */
+export function recordedNatsProcesses(state: RunState): Array<{ name: string; pid: number }> {
+  const single = state.nats === undefined ? [] : [{ name: 'nats-server', pid: state.nats.pid }];
+  const nodes = (state.natsNodes ?? []).map((node, index) => ({ name: `nats-server node ${index + 1} (${node.url})`, pid: node.pid }));
+  return [...single, ...nodes];
+}
+
 /** Recorded processes that still run. */
 export function liveProcesses(state: RunState): Array<{ name: string; pid: number }> {
   const live = state.servers.filter((server) => isRecordedProcess(server.pid, server.dataDir)).map(({ name, pid }) => ({ name, pid }));
-  if (state.nats !== undefined && isRecordedProcess(state.nats.pid, 'nats-server')) live.push({ name: 'nats-server', pid: state.nats.pid });
+  for (const nats of recordedNatsProcesses(state)) {
+    if (isRecordedProcess(nats.pid, 'nats-server')) live.push(nats);
+  }
   return live;
 }

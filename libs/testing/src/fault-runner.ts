@@ -1,6 +1,6 @@
 import { formatLinkFault, type FaultSchedule } from '@domsim/replication';
 
-import type { StartedTestDomain } from './test-domain';
+import type { StartedTestDomain } from './started-test-domain';
 
 /** What running a fault schedule did: the saves the servers acknowledged. */
 export interface FaultRun {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -172,6 +172,22 @@ describe('createDomain on a used directory', () => {
       new DomainDirectoryError(directory, 'it is not empty (notes.txt); choose a new or empty directory'),
     );
     expect(readFileSync(join(directory, 'notes.txt'), 'utf8')).toBe('keep me');
+  });
+
+  it('accepts empty volume mount points', () => {
+    for (const server of ['server1', 'server2', 'server3']) mkdirSync(join(directory, 'servers', server), { recursive: true });
+
+    const manifest = createDomain(topology, directory, { topologySource: 'renovations.yaml' });
+
+    expect(manifest.servers).toHaveLength(3);
+    expect(readSetup(directory, 'server3').server).toBe('CN=server3/O=renovations');
+  });
+
+  it('rejects a file inside a mount point', () => {
+    mkdirSync(join(directory, 'servers', 'server2'), { recursive: true });
+    writeFileSync(join(directory, 'servers', 'server2', 'eventlog.sqlite'), '');
+
+    expect(() => createDomain(topology, directory, { topologySource: 'renovations.yaml' })).toThrow('it is not empty (servers)');
   });
 
   it('rejects a directory with a domain', () => {

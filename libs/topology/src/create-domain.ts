@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { z } from 'zod';
@@ -167,10 +167,19 @@ function writeVaultKeys(topology: Topology, dataDirOf: ReadonlyMap<string, strin
 function assertUsable(root: string): void {
   if (!existsSync(root)) return;
   if (existsSync(join(root, DOMAIN_FILE))) throw new DomainDirectoryError(root, 'it already holds a domain');
-  const entries = readdirSync(root);
+  // Empty directories are accepted: containers mount each server's volume at its data
+  // directory before the domain is created.
+  const entries = readdirSync(root).filter((entry) => !holdsOnlyDirectories(join(root, entry)));
   if (entries.length > 0) {
     throw new DomainDirectoryError(root, `it is not empty (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}); choose a new or empty directory`);
   }
+}
+
+/** True for a directory whose tree holds no files (lost+found of a fresh volume counts as empty too). */
+function holdsOnlyDirectories(path: string): boolean {
+  const stats = lstatSync(path);
+  if (!stats.isDirectory()) return false;
+  return readdirSync(path).every((entry) => entry === 'lost+found' || holdsOnlyDirectories(join(path, entry)));
 }
 
 function writeJson(file: string, value: unknown): void {

@@ -4,3 +4,4 @@ export { buildNamesDocuments, buildVaultDocuments, type DomainCertifier, type In
 export { defaultTopologyPath, loadTopology, packageRoot, parseTopology } from './load-topology';
 export { INITIAL_DOCUMENTS_FILE, type InitialDocuments, type ReplicaSetup, SERVER_SETUP_FILE, type ServerSetup, serverSetupSchema } from './server-setup';
 export type { ClusterSpec, ConnectionSpec, OrganizationSpec, PersonSpec, ServerSpec, Topology, VaultSpec } from './topology';
+export { type TopologyFile, topologyFileSchema } from './schema';

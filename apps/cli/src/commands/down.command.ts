@@ -1,4 +1,4 @@
-import { isAlive, isRecordedProcess, readRunState, removeRunState, terminate, waitFor } from '@domsim/launcher';
+import { isAlive, isRecordedProcess, readRunState, recordedNatsProcesses, removeRunState, terminate, waitFor } from '@domsim/launcher';
 import { abbreviate } from '@domsim/names';
 
 import { ExitCode } from '../cli-error';
@@ -30,9 +30,10 @@ export async function runDown(options: { readonly data: string }): Promise<numbe
       process.stdout.write(`Stopped ${abbreviate(server.name)} (pid ${server.pid}${outcome === 'killed' ? ', killed after it did not stop in time' : ''})\n`);
     }),
   );
-  if (state.nats !== undefined && isRecordedProcess(state.nats.pid, 'nats-server')) {
-    await terminate(state.nats.pid, 5_000);
-    process.stdout.write(`Stopped nats-server (pid ${state.nats.pid})\n`);
+  for (const nats of recordedNatsProcesses(state)) {
+    if (!isRecordedProcess(nats.pid, 'nats-server')) continue;
+    await terminate(nats.pid, 5_000);
+    process.stdout.write(`Stopped ${nats.name} (pid ${nats.pid})\n`);
   }
   removeRunState(root);
   process.stdout.write(`Domain ${manifest.domain} stopped; its data in ${options.data} is kept.\n`);

@@ -30,6 +30,7 @@ export interface UpOptions {
   readonly data: string;
   readonly topology?: string;
   readonly nats?: string;
+  readonly natsCluster?: number;
   readonly detach: boolean;
   readonly timeout: number;
 }
@@ -43,6 +44,9 @@ const CONVERGENCE_TIMEOUT_MS = 15_000;
  */
 export async function runUp(options: UpOptions): Promise<number> {
   const root = resolve(options.data);
+  if (options.nats !== undefined && options.natsCluster !== undefined) {
+    throw new CliError('--nats and --nats-cluster exclude each other: --nats uses NATS servers you run, --nats-cluster starts private ones', ExitCode.Usage);
+  }
   if (options.nats === undefined) findNatsServer();
   const manifest = prepareDomain(root, options);
   assertNotRunning(root, options.data);
@@ -117,6 +121,7 @@ async function start(root: string, manifest: DomainManifest, options: UpOptions)
       root,
       manifest,
       natsUrl: options.nats,
+      natsCluster: options.natsCluster,
       detached: options.detach,
       startTimeoutMs: options.timeout * 1000,
       onLine: options.detach ? undefined : (server, line) => process.stdout.write(`${abbreviate(server).padEnd(width)} | ${line}\n`),
@@ -143,8 +148,12 @@ async function waitForConvergence(client: DomainClient, manifest: DomainManifest
 }
 
 function printSummary(domain: RunningDomain, manifest: DomainManifest, options: UpOptions, converged: boolean): void {
-  const lines = [`Domain ${manifest.domain} is up on NATS ${domain.natsUrl}${domain.nats === undefined ? '' : ' (private nats-server)'}:`];
-  for (const server of domain.servers) lines.push(`  ${abbreviate(server.name).padEnd(24)} pid ${String(server.pid).padEnd(8)} data ${server.dataDir}`);
+  const privateNats = domain.natsCluster !== undefined ? ` (private NATS cluster of ${domain.natsCluster.urls.length} nodes)` : domain.nats !== undefined ? ' (private nats-server)' : '';
+  const lines = [`Domain ${manifest.domain} is up on NATS ${domain.natsUrl}${privateNats}:`];
+  for (const server of domain.servers) {
+    const node = domain.natsCluster === undefined ? '' : `  NATS ${server.natsUrl.split(',')[0]}`;
+    lines.push(`  ${abbreviate(server.name).padEnd(24)} pid ${String(server.pid).padEnd(8)} data ${server.dataDir}${node}`);
+  }
   lines.push(converged ? 'Every server holds the same directory.' : 'Replicas have not converged yet; check domsim status.');
   if (options.detach) {
     lines.push(`Run a command:  domsim exec ${abbreviate(manifest.servers[0].name)} 'show idvault' --data ${options.data}`);

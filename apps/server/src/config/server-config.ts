@@ -10,30 +10,64 @@ export const serverEnvironmentSchema = z.object({
     .string({ error: 'is required: the NATS server to connect to, e.g. nats://127.0.0.1:4222' })
     .min(1, 'must not be empty')
     .refine((value) => value.split(',').every((url) => /^(nats|tls|ws|wss):\/\/[^\s/]+/.test(url.trim())), 'must be one or more nats:// URLs separated by commas'),
-  DOMSIM_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
-  DOMSIM_HTTP_PORT: z.coerce.number().int('must be a whole number').min(0).max(65535, 'must be a TCP port, 0-65535').optional(),
-  DOMSIM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
-  DOMSIM_HEARTBEAT_MS: z.coerce.number().int().min(50, 'must be at least 50 ms').max(600_000).default(2_000),
-  /** Replica cutoff interval; deletion stubs are purged after a third of it, as in Domino. */
+  DOMSIM_HTTP_HOST: z.string().min(1, 'must be an address to listen on, e.g. 127.0.0.1, or 0.0.0.0 for every interface').default('127.0.0.1'),
+  DOMSIM_HTTP_PORT: z.coerce
+    .number({ error: 'must be a TCP port number, 0-65535 (0 picks a free port)' })
+    .int('must be a whole number')
+    .min(0, 'must be a TCP port, 0-65535')
+    .max(65535, 'must be a TCP port, 0-65535')
+    .optional(),
+  DOMSIM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], { error: 'must be one of fatal, error, warn, info, debug, trace' }).default('info'),
+  DOMSIM_HEARTBEAT_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds, e.g. 2000' })
+    .int('must be a whole number of milliseconds')
+    .min(50, 'must be at least 50 ms')
+    .max(600_000, 'must be at most 600000 ms (10 minutes)')
+    .default(2_000),
   /** Seeds the random choices of link faults, so a run can be replayed. */
-  DOMSIM_FAULT_SEED: z.coerce.number().int().min(0).max(2 ** 31 - 1).optional(),
-  DOMSIM_CUTOFF_DAYS: z.coerce.number().positive('must be a positive number of days, e.g. 90 or 0.001').max(36_500).default(90),
+  DOMSIM_FAULT_SEED: z.coerce
+    .number({ error: 'must be a whole number from 0 to 2147483647' })
+    .int('must be a whole number')
+    .min(0, 'must be at least 0')
+    .max(2 ** 31 - 1, 'must be at most 2147483647')
+    .optional(),
+  /** Replica cutoff interval; deletion stubs are purged after a third of it, as in Domino. */
+  DOMSIM_CUTOFF_DAYS: z.coerce
+    .number({ error: 'must be a number of days, e.g. 90 or 0.001' })
+    .positive('must be a positive number of days, e.g. 90 or 0.001')
+    .max(36_500, 'must be at most 36500 days')
+    .default(90),
 });
 
 export type ServerEnvironment = z.infer<typeof serverEnvironmentSchema>;
 
 /** A server environment variable with an unusable value. */
 export class InvalidEnvironmentError extends Error {
-  constructor(readonly problems: ReadonlyArray<{ variable: string; reason: string }>) {
-    super(`invalid server configuration:\n${problems.map((problem) => `  ${problem.variable}: ${problem.reason}`).join('\n')}`);
+  readonly code = 'INVALID_ENVIRONMENT';
+
+  constructor(readonly problems: ReadonlyArray<{ variable: string; value?: string; reason: string }>) {
+    super(`invalid server configuration:\n${problems.map(describeProblem).join('\n')}`);
     this.name = 'InvalidEnvironmentError';
   }
 }
 
+function describeProblem(problem: { variable: string; value?: string; reason: string }): string {
+  return problem.value === undefined ? `  ${problem.variable}: ${problem.reason}` : `  ${problem.variable}=${JSON.stringify(problem.value)}: ${problem.reason}`;
+}
+
+/** Variables the server reads; anything else in the environment is ignored. */
+export const SERVER_ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(serverEnvironmentSchema.shape);
+
 export function readServerEnvironment(environment: NodeJS.ProcessEnv): ServerEnvironment {
   const result = serverEnvironmentSchema.safeParse(environment);
   if (!result.success) {
-    throw new InvalidEnvironmentError(result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '(environment)'), reason: issue.message })));
+    throw new InvalidEnvironmentError(
+      result.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? '(environment)');
+        // NOTE: no variable of this schema contains a secret, so the rejected value is shown.
+        return { variable, value: environment[variable], reason: issue.message };
+      }),
+    );
   }
   return result.data;
 }

@@ -34,6 +34,8 @@ class NatsLifecycle implements OnApplicationShutdown {
         connect({
           servers: runtime.environment.DOMSIM_NATS_URL.split(',').map((url) => url.trim()),
           name: `domsim ${runtime.setup.server}`,
+          // NOTE: the first URL is this server's own node; the others are tried in order on failover.
+          noRandomize: true,
           maxReconnectAttempts: -1,
           reconnectTimeWait: 250,
           pingInterval: 10_000,
