@@ -142,7 +142,7 @@ describe('GET /metrics', () => {
     const before = (await get(domain, SERVER2, '/metrics')).text;
 
     domain.client.connection.publish(subject, new TextEncoder().encode('not json'));
-    domain.client.connection.publish(subject, encodeMessage({ v: 1, from: 'CN=intruder/O=renovations', replicaId, revisions: [{ unid: 'not a revision' }] }));
+    domain.client.connection.publish(subject, encodeMessage({ v: 1, from: SERVER1, replicaId, revisions: [{ unid: 'not a revision' }] }));
     await domain.client.connection.flush();
 
     await eventually(async () => {

@@ -317,7 +317,11 @@ export class Replicator {
       return;
     }
     const push = decoded.value;
-    if (!this.isClusterMate(push.from)) return;
+    if (nameKey(push.from) === nameKey(this.options.server)) return;
+    if (!this.isClusterMate(push.from)) {
+      this.rejectMessage('push', push.from, 'the sender is not in this server\'s cluster');
+      return;
+    }
     this.gate.deliver(push.from, () => this.safely('push', () => {
       // A push carries only its sender's own saves; anything else in it is a forgery.
       const own = push.revisions.filter((revision) => {
