@@ -315,4 +315,39 @@ describe('domsim CLI', () => {
     expect(pids.some(isAlive)).toBe(false);
     expect(existsSync(join(target, 'run.json'))).toBe(false);
   });
+
+  it('server kill and start, nats restart, fault and heal control a running domain', async () => {
+    const target = join(workspace, 'controlled');
+    expect(domsim(['up', '--data', target, '--detach']).status).toBe(0);
+    try {
+      const killed = domsim(['server', 'kill', 'server3/renovations', '--data', target]);
+      const started = domsim(['server', 'start', 'server3/renovations', '--data', target]);
+      const again = domsim(['server', 'start', 'server3/renovations', '--data', target]);
+      const restarted = domsim(['nats', 'restart', '--data', target]);
+      const fault = domsim(['fault', 'server1/renovations', '*', 'latency', '50ms', 'drop', '5%', '--data', target]);
+      const bad = domsim(['fault', 'server1/renovations', 'server9/renovations', 'partition', '--data', target]);
+      const shown = await eventually(() => {
+        const run = domsim(['exec', 'server2/renovations', 'sim show faults', '--data', target]);
+        expect(run.status).toBe(0);
+        return run;
+      });
+      const healed = domsim(['heal', '--data', target]);
+
+      expect(killed.stdout).toMatch(/^Killed server3\/renovations \(pid \d+\) with SIGKILL\n$/);
+      expect(started.status).toBe(0);
+      expect(started.stdout).toMatch(/^Started server3\/renovations \(pid \d+\)\n$/);
+      expect(again.status).toBe(2);
+      expect(again.stderr).toContain('server3/renovations is already running');
+      expect(restarted.status).toBe(0);
+      expect(restarted.stdout).toMatch(/Stopped NATS node 1 \(pid \d+\)\nStarted NATS node 1 on nats:\/\/127\.0\.0\.1:\d+ \(pid \d+\)\n/);
+      expect(fault.status).toBe(0);
+      expect(fault.stdout).toContain('Link server1/renovations -> *: latency 50ms drop 5%');
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toContain('Server server9/renovations is not in the directory');
+      expect(shown.stdout).toContain('server1/renovations -> *: latency 50ms drop 5%');
+      expect(healed.stdout).toContain('Cleared 1 link faults');
+    } finally {
+      domsim(['down', '--data', target]);
+    }
+  });
 });

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { MAX_CLUSTER_NODES } from '@domsim/launcher';
 
 import { runConsole } from './commands/console.command';
+import { runFaultCommand, runNatsControl, runServerControl } from './commands/control.command';
 import { runDemo } from './commands/demo.command';
 import { runDown } from './commands/down.command';
 import { runExec } from './commands/exec.command';
@@ -119,6 +120,55 @@ program
   .option('--data <dir>', 'directory for the demo domain (default: a temporary directory, removed afterwards)')
   .option('--keep', 'leave the demo domain running afterwards', false)
   .action(async (options) => exit(await runDemo(options)));
+
+const server = program.command('server').description("stop, crash or start one server of a running domain, to see how replication copes");
+for (const [action, description] of [
+  ['stop', 'stop a server (SIGTERM); it shuts down cleanly'],
+  ['kill', 'crash a server (SIGKILL, as kill -9)'],
+  ['start', 'start a stopped server again on its data directory'],
+] as const) {
+  server
+    .command(action)
+    .description(description)
+    .argument('<server>', 'server name, e.g. server3/renovations')
+    .option(...dataOption)
+    .action(async (name, options) => exit(await runServerControl(action, name, options)));
+}
+
+const nats = program.command('nats').description('stop or start the private NATS server, or one node of a private NATS cluster');
+for (const action of ['stop', 'start', 'restart'] as const) {
+  nats
+    .command(action)
+    .description(`${action} a NATS node on its ports; servers reconnect by themselves`)
+    .option(...dataOption)
+    .option('--node <n>', 'node of a NATS cluster, 1 for the first', positiveInteger, 1)
+    .action(async (options) => exit(await runNatsControl(action, options)));
+}
+
+program
+  .command('fault')
+  .description('set the fault on the link from one server to another: partition, latency 100ms, jitter 20ms, drop 10%, duplicate 5%, reorder 10%, or clear; * stands for every server')
+  .argument('<from>', 'server that sends, or *')
+  .argument('<to>', 'server that receives, or *')
+  .argument('<fault...>', 'the fault, e.g. latency 100ms drop 5%')
+  .option(...dataOption)
+  .option(...natsOption)
+  .option(...domainOption)
+  .action(async (from, to, words, options) => exit(await runFaultCommand(`sim fault ${from} ${to} ${words.join(' ')}`, options)));
+
+program
+  .command('heal')
+  .description('clear every link fault in the domain')
+  .option(...dataOption)
+  .option(...natsOption)
+  .option(...domainOption)
+  .action(async (options) => exit(await runFaultCommand('sim heal', options)));
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError(`"${value}" is not a whole number from 1`);
+  return number;
+}
 
 function exit(code: number): never {
   process.exit(code);

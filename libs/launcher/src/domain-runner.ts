@@ -114,7 +114,14 @@ export async function startDomain(options: StartDomainOptions): Promise<RunningD
       natsNodes:
         cluster === undefined
           ? undefined
-          : cluster.plans.map((plan, index) => ({ pid: cluster.nodes[index]?.pid ?? 0, logFile: cluster.logFileOf(index) ?? '', url: plan.url })).filter((node) => node.pid > 0),
+          : cluster.plans
+              .map((plan, index) => ({
+                pid: cluster.nodes[index]?.pid ?? 0,
+                logFile: cluster.logFileOf(index) ?? '',
+                url: plan.url,
+                plan: { host: plan.host, port: plan.port, monitorPort: plan.monitorPort, serverName: plan.serverName, cluster: plan.cluster === undefined ? undefined : { ...plan.cluster, routes: [...plan.cluster.routes] } },
+              }))
+              .filter((node) => node.pid > 0),
       servers: servers.map(({ name, pid, dataDir }) => ({ name, pid, dataDir })),
       detached: options.detached ?? false,
     }),

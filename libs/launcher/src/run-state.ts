@@ -15,7 +15,25 @@ const runStateSchema = z.strictObject({
   /** Set when domsim started the NATS server itself and must stop it. */
   nats: z.strictObject({ pid: z.number().int().positive(), logFile: z.string() }).optional(),
   /** Set when domsim started a NATS cluster (`up --nats-cluster N`): every node it must stop. */
-  natsNodes: z.array(z.strictObject({ pid: z.number().int().positive(), logFile: z.string(), url: z.string().min(1) })).optional(),
+  natsNodes: z
+    .array(
+      z.strictObject({
+        pid: z.number().int().positive(),
+        logFile: z.string(),
+        url: z.string().min(1),
+        /** What `domsim nats start` needs to start the node again on the same ports. */
+        plan: z
+          .strictObject({
+            host: z.string(),
+            port: z.number().int(),
+            monitorPort: z.number().int(),
+            serverName: z.string(),
+            cluster: z.strictObject({ name: z.string(), port: z.number().int(), routes: z.array(z.string()) }).optional(),
+          })
+          .optional(),
+      }),
+    )
+    .optional(),
   servers: z.array(z.strictObject({ name: z.string().min(1), pid: z.number().int().positive(), dataDir: z.string().min(1) })),
   detached: z.boolean(),
   /** The `domsim up` process that supervises a domain running in the foreground. */

@@ -1,0 +1,123 @@
+import { closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { isRecordedProcess, readRunState, type RunState, SERVER_OUTPUT_FILE, spawnServerProcess, startNatsServer, terminate, writeRunState } from '@domsim/launcher';
+import { abbreviate } from '@domsim/names';
+
+import { CliError, ExitCode } from '../cli-error';
+import { type ConnectionOptions, connectToDomain, openDomainDirectory, resolveServerName } from '../domain-context';
+
+export type ServerAction = 'stop' | 'kill' | 'start';
+export type NatsAction = 'stop' | 'start' | 'restart';
+
+/**
+ * `domsim server stop|kill|start SERVER`: stops a server of a running domain (SIGTERM),
+ * crashes it (SIGKILL, as `kill -9`), or starts it again on its data directory.
+ */
+export async function runServerControl(action: ServerAction, server: string, options: { readonly data: string }): Promise<number> {
+  const { root, manifest } = openDomainDirectory(options.data);
+  const state = requireRunState(root, options.data);
+  const name = resolveServerName(server, { root, manifest });
+  const entry = state.servers.find((candidate) => candidate.name === name);
+  if (entry === undefined) throw new CliError(`${abbreviate(name)} was not started by domsim up in ${options.data}`);
+  const running = isRecordedProcess(entry.pid, entry.dataDir);
+
+  if (action === 'start') {
+    if (running) throw new CliError(`${abbreviate(name)} is already running (pid ${entry.pid})`, ExitCode.Usage);
+    const output = openSync(join(entry.dataDir, SERVER_OUTPUT_FILE), 'a', 0o600);
+    const child = spawnServerProcess({ dataDir: entry.dataDir, natsUrl: state.natsUrl, detached: true, stdio: ['ignore', output, output] });
+    closeSync(output);
+    writeRunState(root, { ...state, servers: state.servers.map((candidate) => (candidate.name === name ? { ...candidate, pid: child.pid ?? -1 } : candidate)) });
+    const { client } = await connectToDomain({ data: options.data });
+    try {
+      await client.waitUntilAnswering(name, 30_000);
+    } catch (error) {
+      throw new CliError(`${abbreviate(name)} started (pid ${child.pid}) but did not answer within 30 s; see ${join(entry.dataDir, SERVER_OUTPUT_FILE)}: ${(error as Error).message}`);
+    } finally {
+      await client.close();
+    }
+    process.stdout.write(`Started ${abbreviate(name)} (pid ${child.pid})\n`);
+    return ExitCode.Ok;
+  }
+
+  if (!running) throw new CliError(`${abbreviate(name)} is not running`, ExitCode.Usage);
+  if (action === 'kill') {
+    process.kill(entry.pid, 'SIGKILL');
+    process.stdout.write(`Killed ${abbreviate(name)} (pid ${entry.pid}) with SIGKILL\n`);
+  } else {
+    await terminate(entry.pid, 15_000);
+    process.stdout.write(`Stopped ${abbreviate(name)} (pid ${entry.pid})\n`);
+  }
+  return ExitCode.Ok;
+}
+
+/**
+ * `domsim nats stop|start|restart [--node N]`: stops or starts the private nats-server, or one
+ * node of a private NATS cluster, on the same ports; the servers reconnect by themselves.
+ */
+export async function runNatsControl(action: NatsAction, options: { readonly data: string; readonly node?: number }): Promise<number> {
+  const { root } = openDomainDirectory(options.data);
+  const state = requireRunState(root, options.data);
+  const nodes = natsNodesOf(state);
+  if (nodes.length === 0) throw new CliError('this domain uses an external NATS server (up --nats); restart it where it runs', ExitCode.Usage);
+  const index = (options.node ?? 1) - 1;
+  const node = nodes[index];
+  if (node === undefined) throw new CliError(`there is no NATS node ${options.node}; this domain has nodes 1 to ${nodes.length}`, ExitCode.Usage);
+
+  let pid = node.pid;
+  if (action !== 'start') {
+    if (isRecordedProcess(node.pid, 'nats-server')) await terminate(node.pid, 5_000);
+    process.stdout.write(`Stopped NATS node ${index + 1} (pid ${node.pid})\n`);
+  }
+  if (action !== 'stop') {
+    if (isRecordedProcess(node.pid, 'nats-server')) throw new CliError(`NATS node ${index + 1} is already running (pid ${node.pid})`, ExitCode.Usage);
+    const started = await startNatsServer({ ...node.plan, logFile: node.logFile, detached: true });
+    pid = started.pid;
+    process.stdout.write(`Started NATS node ${index + 1} on ${started.url} (pid ${pid})\n`);
+  }
+  writeRunState(root, updateNatsPid(state, index, pid));
+  return ExitCode.Ok;
+}
+
+/** `domsim fault FROM TO FAULT...` and `domsim heal`: link faults through any server's console. */
+export async function runFaultCommand(command: string, options: ConnectionOptions): Promise<number> {
+  const { client, directory } = await connectToDomain(options);
+  try {
+    const servers = directory?.manifest.servers.map((server) => server.name) ?? [];
+    for (const server of servers) {
+      const reply = await client.runCommand(server, command, 10_000).catch(() => undefined);
+      if (reply === undefined) continue;
+      (reply.ok ? process.stdout : process.stderr).write(reply.lines.map((line) => `${line}\n`).join(''));
+      return reply.ok ? ExitCode.Ok : ExitCode.Failed;
+    }
+    throw new CliError('no server of the domain answered; is it running (domsim status)?');
+  } finally {
+    await client.close();
+  }
+}
+
+interface NatsNode {
+  readonly pid: number;
+  readonly logFile: string;
+  readonly plan: { host: string; port: number; monitorPort?: number; serverName?: string; cluster?: { name: string; port: number; routes: string[] } };
+}
+
+function natsNodesOf(state: RunState): NatsNode[] {
+  if (state.natsNodes !== undefined) {
+    return state.natsNodes.filter((node) => node.plan !== undefined).map((node) => ({ pid: node.pid, logFile: node.logFile, plan: node.plan as NatsNode['plan'] }));
+  }
+  if (state.nats === undefined) return [];
+  const url = new URL(state.natsUrl.split(',')[0]);
+  return [{ pid: state.nats.pid, logFile: state.nats.logFile, plan: { host: url.hostname, port: Number(url.port) } }];
+}
+
+function updateNatsPid(state: RunState, index: number, pid: number): RunState {
+  if (state.natsNodes !== undefined) return { ...state, natsNodes: state.natsNodes.map((node, position) => (position === index ? { ...node, pid } : node)) };
+  return state.nats === undefined ? state : { ...state, nats: { ...state.nats, pid } };
+}
+
+function requireRunState(root: string, data: string): RunState {
+  const state = readRunState(root);
+  if (state === undefined) throw new CliError(`the domain in ${data} is not running; start it with: domsim up --data ${data} --detach`);
+  return state;
+}
