@@ -1,7 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { connect } from 'nats';
 
 import { canConnect, isAlive } from '@domsim/launcher';
 import { eventually, startTestNats } from '@domsim/testing';
@@ -58,6 +60,22 @@ describe('domsim CLI', () => {
     expect(run.stdout).toContain('Created domain renovations');
     expect(run.stdout).toContain('Every server holds the same directory.');
     expect(recordedPids(data).every(isAlive)).toBe(true);
+  });
+
+  it('up protects its private NATS server with a login', async () => {
+    const state = JSON.parse(readFileSync(join(data, 'run.json'), 'utf8')) as { natsUrl: string; natsCredentials: { user: string; password: string } };
+
+    const anonymous = await connect({ servers: state.natsUrl, maxReconnectAttempts: 0 }).then(
+      (connection) => connection.close().then(() => 'connected'),
+      (error: Error) => error.message,
+    );
+    const member = await connect({ servers: state.natsUrl, user: state.natsCredentials.user, pass: state.natsCredentials.password });
+    await member.close();
+
+    expect(anonymous).toMatch(/Authorization Violation/i);
+    expect(state.natsCredentials.password.length).toBeGreaterThanOrEqual(24);
+    expect(statSync(join(data, 'run.json')).mode & 0o077).toBe(0);
+    for (const pid of recordedPids(data)) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(state.natsCredentials.password);
   });
 
   it('up refuses a domain that is already running', () => {
@@ -328,7 +346,7 @@ describe('domsim CLI', () => {
       const bad = domsim(['fault', 'server1/renovations', 'server9/renovations', 'partition', '--data', target]);
       const shown = await eventually(() => {
         const run = domsim(['exec', 'server2/renovations', 'sim show faults', '--data', target]);
-        expect(run.status).toBe(0);
+        expect(run.stdout).toContain('server1/renovations -> *');
         return run;
       });
       const healed = domsim(['heal', '--data', target]);

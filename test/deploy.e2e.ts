@@ -132,10 +132,16 @@ describe('deploy/Dockerfile', () => {
 
 describe('deploy/nats cluster configuration', () => {
   it.each(['nats-1.conf', 'nats-2.conf', 'nats-3.conf'])('%s passes nats-server -t', (file) => {
-    const run = spawnSync(findNatsServerBinary(), ['-t', '-c', join(DEPLOY, 'nats', file)], { encoding: 'utf8' });
+    const run = spawnSync(findNatsServerBinary(), ['-t', '-c', join(DEPLOY, 'nats', file)], { encoding: 'utf8', env: { ...process.env, NATS_PASSWORD: 'test-only' } });
 
     expect(`${run.stdout}${run.stderr}`).toContain('is valid');
     expect(run.status).toBe(0);
+  });
+
+  it.each(['nats-1.conf', 'nats-2.conf', 'nats-3.conf'])('%s requires a login', (file) => {
+    const text = readFileSync(join(DEPLOY, 'nats', file), 'utf8');
+
+    expect(text).toMatch(/authorization \{\n  user: domsim\n  password: \$NATS_PASSWORD\n\}/);
   });
 
   it('nats-server -t rejects a broken file', () => {
@@ -251,7 +257,7 @@ interface Container {
   readonly name: string;
   readonly command?: string[];
   readonly args?: string[];
-  readonly env?: Array<{ name: string; value: string }>;
+  readonly env?: Array<{ name: string; value?: string; valueFrom?: unknown }>;
   readonly ports?: Array<{ name: string; containerPort: number }>;
   readonly volumeMounts?: Array<{ name: string; mountPath: string }>;
   readonly livenessProbe?: { httpGet: { path: string; port: string } };
@@ -291,9 +297,11 @@ describe('deploy/kubernetes', () => {
   });
 
   it('passes only valid settings to the servers', () => {
-    const environment = Object.fromEntries((server.env ?? []).map((entry) => [entry.name, entry.value]));
+    const environment = Object.fromEntries((server.env ?? []).map((entry) => [entry.name, entry.value ?? (entry.valueFrom === undefined ? '' : 'from-a-secret')]));
 
     expect(serverSettingProblems(environment, server.args ?? [])).toEqual([]);
+    expect(environment.DOMSIM_NATS_USER).toBe('domsim');
+    expect(server.env?.find((entry) => entry.name === 'DOMSIM_NATS_PASSWORD')?.valueFrom).toEqual({ secretKeyRef: { name: 'domsim-nats-login', key: 'password' } });
   });
 
   it('runs one pod per server with a volume at its data directory', () => {

@@ -41,7 +41,7 @@ export async function connectToDomain(options: ConnectionOptions): Promise<{ cli
     const directory = existsSync(resolve(options.data, 'domain.json')) ? openDomainDirectory(options.data) : undefined;
     const domain = options.domain ?? directory?.manifest.domain;
     if (domain === undefined) throw new CliError(`--nats needs --domain NAME when ${options.data} holds no domain.json`, ExitCode.Usage);
-    const client = await connect(options.nats, domain);
+    const client = await connect(options.nats, domain, credentialsFromEnvironment());
     if (directory !== undefined) loadConsoleKeys(client, directory.root, directory.manifest);
     return { client, directory };
   }
@@ -51,14 +51,21 @@ export async function connectToDomain(options: ConnectionOptions): Promise<{ cli
   if (runState === undefined || liveProcesses(runState).length === 0) {
     throw new CliError(`the domain in ${options.data} is not running; start it with: domsim up --data ${options.data} --detach`);
   }
-  const client = await connect(runState.natsUrl, directory.manifest.domain);
+  const client = await connect(runState.natsUrl, directory.manifest.domain, runState.natsCredentials ?? credentialsFromEnvironment());
   loadConsoleKeys(client, directory.root, directory.manifest);
   return { client, directory, runState };
 }
 
-async function connect(natsUrl: string, domain: string): Promise<DomainClient> {
+/** A NATS login from DOMSIM_NATS_USER and DOMSIM_NATS_PASSWORD, for a domain on an external NATS server. */
+function credentialsFromEnvironment(): { user: string; password: string } | undefined {
+  const user = process.env.DOMSIM_NATS_USER;
+  const password = process.env.DOMSIM_NATS_PASSWORD;
+  return user === undefined || user === '' || password === undefined ? undefined : { user, password };
+}
+
+async function connect(natsUrl: string, domain: string, credentials: { user: string; password: string } | undefined): Promise<DomainClient> {
   try {
-    return await DomainClient.connect({ natsUrl, domain, name: 'domsim cli' });
+    return await DomainClient.connect({ natsUrl, domain, name: 'domsim cli', credentials });
   } catch (error) {
     throw new CliError(`cannot connect to NATS at ${natsUrl}: ${(error as Error).message}; is the domain running (domsim status)?`);
   }

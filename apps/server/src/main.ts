@@ -8,6 +8,7 @@ import { abbreviate } from '@domsim/names';
 
 import { AppModule } from './app.module';
 import { environmentFromArguments } from './config/server-arguments';
+import { natsConnectionOptions } from './config/nats-connection-options';
 import { readServerEnvironment } from './config/server-config';
 import { loadServerRuntime } from './config/server-runtime';
 import { ConsoleOutputService, ConsoleTasks } from './console/console-output.service';
@@ -29,7 +30,7 @@ async function bootstrap(): Promise<void> {
     {
       transport: Transport.NATS,
       options: {
-        servers: runtime.environment.DOMSIM_NATS_URL.split(',').map((url) => url.trim()),
+        ...natsConnectionOptions(runtime.environment),
         name: `domsim ${runtime.setup.server} console`,
         noRandomize: true,
         maxReconnectAttempts: -1,

@@ -14,6 +14,8 @@ export interface DomainClientOptions {
   readonly domain: string;
   /** Connection name shown by NATS monitoring. */
   readonly name?: string;
+  /** NATS login; a user and password in the URL work as well. */
+  readonly credentials?: { readonly user: string; readonly password: string };
   /** Reconnect attempts after a lost connection (-1: for ever) and the wait between them; default 5 attempts, 2 s apart. */
   readonly reconnect?: { readonly maxAttempts: number; readonly waitMs: number };
 }
@@ -42,6 +44,7 @@ export class DomainClient {
     const connection = await connect({
       servers: options.natsUrl.split(',').map((url) => url.trim()),
       name: options.name ?? 'domsim client',
+      ...(options.credentials === undefined ? {} : { user: options.credentials.user, pass: options.credentials.password }),
       maxReconnectAttempts: options.reconnect?.maxAttempts ?? 5,
       reconnectTimeWait: options.reconnect?.waitMs ?? 2_000,
     });

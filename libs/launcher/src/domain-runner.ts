@@ -9,7 +9,7 @@ import type { DomainManifest } from '@domsim/topology';
 import { loadConsoleKeys } from './console-keys';
 import { StartTimeoutError } from './errors';
 import { natsUrlsForServer, startNatsCluster, type StartedNatsCluster } from './nats-cluster';
-import { startNatsServer, type StartedNatsServer } from './nats-server';
+import { type NatsCredentials, newNatsCredentials, startNatsServer, type StartedNatsServer } from './nats-server';
 import { terminate } from './processes';
 import type { RunState } from './run-state';
 import { spawnServerProcess } from './server-process';
@@ -32,6 +32,8 @@ export interface StartDomainOptions {
   readonly onExit?: (server: string, code: number | null, signal: NodeJS.Signals | null) => void;
   readonly startTimeoutMs?: number;
   readonly environment?: Readonly<Record<string, string>>;
+  /** The login for an external NATS server (natsUrl); a private one gets a new random login. */
+  readonly natsCredentials?: NatsCredentials;
 }
 
 export interface RunningServer {
@@ -48,6 +50,8 @@ export interface RunningServer {
 /** A domain whose processes this process started. */
 export interface RunningDomain {
   readonly natsUrl: string;
+  /** The NATS login the servers use, when there is one. */
+  readonly natsCredentials?: NatsCredentials;
   readonly nats?: StartedNatsServer;
   /** The private NATS cluster, when started with natsCluster. */
   readonly natsCluster?: StartedNatsCluster;
@@ -56,6 +60,11 @@ export interface RunningDomain {
   runState(): RunState;
   /** Stops the servers, then the private NATS server. */
   stop(): Promise<void>;
+}
+
+/** The environment that gives a server process its NATS login. */
+export function natsCredentialEnvironment(credentials: NatsCredentials | undefined): Record<string, string> {
+  return credentials === undefined ? {} : { DOMSIM_NATS_USER: credentials.user, DOMSIM_NATS_PASSWORD: credentials.password };
 }
 
 /** File in a server's data directory that receives its standard output and errors when detached. */
@@ -70,10 +79,14 @@ export async function startDomain(options: StartDomainOptions): Promise<RunningD
   const root = resolve(options.root);
   const timeoutMs = options.startTimeoutMs ?? 30_000;
   const privateNats = options.natsUrl === undefined;
+  // A private NATS server takes logins only from this domain's processes.
+  const credentials = privateNats ? newNatsCredentials() : options.natsCredentials;
+  const authorization = privateNats ? credentials : undefined;
   const cluster = privateNats && options.natsCluster !== undefined && options.natsCluster > 1
-    ? await startNatsCluster({ nodes: options.natsCluster, logDirectory: join(root, 'nats'), detached: options.detached })
+    ? await startNatsCluster({ nodes: options.natsCluster, logDirectory: join(root, 'nats'), detached: options.detached, authorization })
     : undefined;
-  const nats = privateNats && cluster === undefined ? await startNatsServer({ logFile: join(root, 'nats', 'nats-server.log'), detached: options.detached }) : undefined;
+  const nats = privateNats && cluster === undefined ? await startNatsServer({ logFile: join(root, 'nats', 'nats-server.log'), detached: options.detached, authorization }) : undefined;
+  const environment = { ...options.environment, ...natsCredentialEnvironment(credentials) };
   const natsUrls = cluster?.urls ?? (options.natsUrl ?? (nats as StartedNatsServer).url).split(',').map((url) => url.trim());
   const natsUrl = natsUrls.join(',');
   const servers: RunningServer[] = [];
@@ -88,11 +101,11 @@ export async function startDomain(options: StartDomainOptions): Promise<RunningD
 
   try {
     // The launcher's client lives as long as the domain, so it outlasts NATS restarts.
-    client = await DomainClient.connect({ natsUrl, domain: options.manifest.domain, name: 'domsim launcher', reconnect: { maxAttempts: -1, waitMs: 250 } });
+    client = await DomainClient.connect({ natsUrl, domain: options.manifest.domain, name: 'domsim launcher', reconnect: { maxAttempts: -1, waitMs: 250 }, credentials });
     const ordered = [...options.manifest.servers].sort((a, b) => Number(b.administrationServer) - Number(a.administrationServer));
     const [first, ...rest] = ordered;
-    await startAndWait([first], options, root, natsUrls, client, servers, timeoutMs);
-    await startAndWait(rest, options, root, natsUrls, client, servers, timeoutMs);
+    await startAndWait([first], { ...options, environment }, root, natsUrls, client, servers, timeoutMs);
+    await startAndWait(rest, { ...options, environment }, root, natsUrls, client, servers, timeoutMs);
     loadConsoleKeys(client, root, options.manifest);
   } catch (error) {
     await stop();
@@ -101,6 +114,7 @@ export async function startDomain(options: StartDomainOptions): Promise<RunningD
 
   return {
     natsUrl,
+    natsCredentials: credentials,
     nats,
     natsCluster: cluster,
     servers,
@@ -110,6 +124,7 @@ export async function startDomain(options: StartDomainOptions): Promise<RunningD
       format: 1,
       startedAt: new Date().toISOString(),
       natsUrl,
+      natsCredentials: credentials,
       nats: nats === undefined ? undefined : { pid: nats.pid, logFile: join(root, 'nats', 'nats-server.log') },
       natsNodes:
         cluster === undefined

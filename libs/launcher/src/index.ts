@@ -1,5 +1,5 @@
 export { NatsServerNotFoundError, StartTimeoutError } from './errors';
-export { findNatsServerBinary, type NatsClusterMembership, natsServerArguments, type NatsServerOptions, type StartedNatsServer, startNatsServer } from './nats-server';
+export { findNatsServerBinary, type NatsClusterMembership, type NatsCredentials, newNatsCredentials, natsServerArguments, type NatsServerOptions, type StartedNatsServer, startNatsServer } from './nats-server';
 export {
   allocateNatsCluster,
   assertClusterSize,
@@ -16,6 +16,6 @@ export {
 export { canConnect, findFreePort } from './ports';
 export { commandLineOf, isAlive, terminate, waitFor } from './processes';
 export { serverEntryPoint, type ServerProcessOptions, spawnServerProcess } from './server-process';
-export { type RunningDomain, type RunningServer, SERVER_OUTPUT_FILE, startDomain, type StartDomainOptions } from './domain-runner';
+export { natsCredentialEnvironment, type RunningDomain, type RunningServer, SERVER_OUTPUT_FILE, startDomain, type StartDomainOptions } from './domain-runner';
 export { isRecordedProcess, liveProcesses, readRunState, removeRunState, RUN_STATE_FILE, recordedNatsProcesses, type RunState, writeRunState } from './run-state';
 export { loadConsoleKeys } from './console-keys';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 
 import { StartTimeoutError } from './errors';
 import { findFreePort } from './ports';
-import { type NatsClusterMembership, startNatsServer, type StartedNatsServer } from './nats-server';
+import { type NatsClusterMembership, type NatsCredentials, startNatsServer, type StartedNatsServer } from './nats-server';
 import { waitFor } from './processes';
 
 /** Largest cluster `startNatsCluster` starts; NATS recommends odd sizes, and three or five nodes are usual. */
@@ -32,6 +32,8 @@ export interface NatsClusterOptions {
   readonly logDirectory?: string;
   readonly detached?: boolean;
   readonly startTimeoutMs?: number;
+  /** Clients must log in with this user and password on every node. */
+  readonly authorization?: NatsCredentials;
 }
 
 /** A running NATS cluster whose nodes this process started. */
@@ -170,6 +172,7 @@ export async function startNatsCluster(options: NatsClusterOptions): Promise<Sta
       logFile: logFileOf(index),
       detached: options.detached,
       startTimeoutMs: timeoutMs,
+      authorization: options.authorization,
     });
   };
   const stop = async (): Promise<void> => {

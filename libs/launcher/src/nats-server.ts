@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { accessSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 
 import { NatsServerNotFoundError, StartTimeoutError } from './errors';
@@ -20,6 +22,14 @@ export interface NatsServerOptions {
   readonly monitorPort?: number;
   /** Server name shown in NATS monitoring; default domsim-PORT. */
   readonly serverName?: string;
+  /** Clients must log in with this user and password; written to a config file readable by its owner only. */
+  readonly authorization?: NatsCredentials;
+}
+
+/** A NATS user and password. */
+export interface NatsCredentials {
+  readonly user: string;
+  readonly password: string;
 }
 
 /** One node's part in a NATS cluster: the cluster's name, its own route port and the other nodes' routes. */
@@ -75,6 +85,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   const host = options.host ?? '127.0.0.1';
   const port = options.port !== undefined && options.port !== 0 ? options.port : await findFreePort(host);
   const args = natsServerArguments({ ...options, host, port });
+  if (options.authorization !== undefined) args.push('-c', writeAuthorizationConfig(options, port));
 
   let logDescriptor: number | undefined;
   if (options.logFile !== undefined) {
@@ -125,6 +136,24 @@ export function natsServerArguments(options: NatsServerOptions & { readonly host
     if (options.cluster.routes.length > 0) args.push('--routes', options.cluster.routes.join(','));
   }
   return args;
+}
+
+/**
+ * Writes the authorization block of a private nats-server to a file of its own (mode 0600),
+ * so the password never appears on a command line that other users could read.
+ */
+function writeAuthorizationConfig(options: NatsServerOptions, port: number): string {
+  const directory = options.logFile === undefined ? mkdtempSync(join(tmpdir(), 'domsim-nats-')) : dirname(options.logFile);
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  const file = join(directory, `nats-auth-${port}.conf`);
+  const { user, password } = options.authorization as NatsCredentials;
+  writeFileSync(file, `authorization {\n  user: ${JSON.stringify(user)}\n  password: ${JSON.stringify(password)}\n}\n`, { mode: 0o600 });
+  return file;
+}
+
+/** A new random login for a private nats-server. */
+export function newNatsCredentials(): NatsCredentials {
+  return { user: 'domsim', password: randomBytes(24).toString('base64url') };
 }
 
 function tail(file: string): string {

@@ -12,6 +12,8 @@ const runStateSchema = z.strictObject({
   format: z.literal(1),
   startedAt: z.string(),
   natsUrl: z.string().min(1),
+  /** The login of the private NATS server; run.json is readable by its owner only. */
+  natsCredentials: z.strictObject({ user: z.string().min(1), password: z.string().min(1) }).optional(),
   /** Set when domsim started the NATS server itself and must stop it. */
   nats: z.strictObject({ pid: z.number().int().positive(), logFile: z.string() }).optional(),
   /** Set when domsim started a NATS cluster (`up --nats-cluster N`): every node it must stop. */

@@ -1,7 +1,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { isRecordedProcess, readRunState, type RunState, SERVER_OUTPUT_FILE, spawnServerProcess, startNatsServer, terminate, writeRunState } from '@domsim/launcher';
+import { isRecordedProcess, natsCredentialEnvironment, readRunState, type RunState, SERVER_OUTPUT_FILE, spawnServerProcess, startNatsServer, terminate, writeRunState } from '@domsim/launcher';
 import { abbreviate } from '@domsim/names';
 
 import { CliError, ExitCode } from '../cli-error';
@@ -25,7 +25,13 @@ export async function runServerControl(action: ServerAction, server: string, opt
   if (action === 'start') {
     if (running) throw new CliError(`${abbreviate(name)} is already running (pid ${entry.pid})`, ExitCode.Usage);
     const output = openSync(join(entry.dataDir, SERVER_OUTPUT_FILE), 'a', 0o600);
-    const child = spawnServerProcess({ dataDir: entry.dataDir, natsUrl: state.natsUrl, detached: true, stdio: ['ignore', output, output] });
+    const child = spawnServerProcess({
+      dataDir: entry.dataDir,
+      natsUrl: state.natsUrl,
+      detached: true,
+      stdio: ['ignore', output, output],
+      environment: natsCredentialEnvironment(state.natsCredentials),
+    });
     closeSync(output);
     writeRunState(root, { ...state, servers: state.servers.map((candidate) => (candidate.name === name ? { ...candidate, pid: child.pid ?? -1 } : candidate)) });
     const { client } = await connectToDomain({ data: options.data });
@@ -71,7 +77,7 @@ export async function runNatsControl(action: NatsAction, options: { readonly dat
   }
   if (action !== 'stop') {
     if (isRecordedProcess(node.pid, 'nats-server')) throw new CliError(`NATS node ${index + 1} is already running (pid ${node.pid})`, ExitCode.Usage);
-    const started = await startNatsServer({ ...node.plan, logFile: node.logFile, detached: true });
+    const started = await startNatsServer({ ...node.plan, logFile: node.logFile, detached: true, authorization: state.natsCredentials });
     pid = started.pid;
     process.stdout.write(`Started NATS node ${index + 1} on ${started.url} (pid ${pid})\n`);
   }

@@ -1,3 +1,5 @@
+import { accessSync, constants } from 'node:fs';
+
 import { z } from 'zod';
 
 /**
@@ -10,6 +12,15 @@ export const serverEnvironmentSchema = z.object({
     .string({ error: 'is required: the NATS server to connect to, e.g. nats://127.0.0.1:4222' })
     .min(1, 'must not be empty')
     .refine((value) => value.split(',').every((url) => /^(nats|tls|ws|wss):\/\/[^\s/]+/.test(url.trim())), 'must be one or more nats:// URLs separated by commas'),
+  /** NATS login: user and password, a token, or an NKey seed file. */
+  DOMSIM_NATS_USER: z.string().min(1, 'must not be empty; unset it for a NATS server without logins').optional(),
+  DOMSIM_NATS_PASSWORD: z.string().min(1, 'must not be empty').optional(),
+  DOMSIM_NATS_TOKEN: z.string().min(1, 'must not be empty').optional(),
+  DOMSIM_NATS_NKEY_SEED_FILE: readableFile('the file with the NKey seed (SU...) of this server').optional(),
+  /** TLS to NATS: the CA that signed the NATS server's certificate, and this server's client certificate and key. */
+  DOMSIM_NATS_CA_FILE: readableFile('a PEM file with the CA certificate of the NATS servers').optional(),
+  DOMSIM_NATS_CERT_FILE: readableFile('a PEM file with the client certificate').optional(),
+  DOMSIM_NATS_KEY_FILE: readableFile('a PEM file with the client key').optional(),
   DOMSIM_HTTP_HOST: z.string().min(1, 'must be an address to listen on, e.g. 127.0.0.1, or 0.0.0.0 for every interface').default('127.0.0.1'),
   DOMSIM_HTTP_PORT: z.coerce
     .number({ error: 'must be a TCP port number, 0-65535 (0 picks a free port)' })
@@ -37,9 +48,31 @@ export const serverEnvironmentSchema = z.object({
     .positive('must be a positive number of days, e.g. 90 or 0.001')
     .max(36_500, 'must be at most 36500 days')
     .default(90),
+}).superRefine((environment, context) => {
+  const requires = (variable: keyof typeof environment, needs: keyof typeof environment, what: string) => {
+    if (environment[variable] !== undefined && environment[needs] === undefined) {
+      context.addIssue({ code: 'custom', path: [needs], message: `is required when ${variable} is set: ${what}` });
+    }
+  };
+  requires('DOMSIM_NATS_USER', 'DOMSIM_NATS_PASSWORD', 'the password of the NATS user');
+  requires('DOMSIM_NATS_PASSWORD', 'DOMSIM_NATS_USER', 'the NATS user the password belongs to');
+  requires('DOMSIM_NATS_CERT_FILE', 'DOMSIM_NATS_KEY_FILE', 'the key of the client certificate');
+  requires('DOMSIM_NATS_KEY_FILE', 'DOMSIM_NATS_CERT_FILE', 'the client certificate of the key');
+
 });
 
 export type ServerEnvironment = z.infer<typeof serverEnvironmentSchema>;
+
+function readableFile(what: string) {
+  return z.string().refine((path) => {
+    try {
+      accessSync(path, constants.R_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  }, `must be the path of a readable file: ${what}`);
+}
 
 /** A server environment variable with an unusable value. */
 export class InvalidEnvironmentError extends Error {

@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { connect, type NatsConnection } from 'nats';
 
+import { natsConnectionOptions } from '../config/nats-connection-options';
 import type { ServerRuntime } from '../config/server-runtime';
 import { NATS_CONNECTION, SERVER_RUNTIME } from '../tokens';
 
@@ -32,7 +33,7 @@ class NatsLifecycle implements OnApplicationShutdown {
       inject: [SERVER_RUNTIME],
       useFactory: (runtime: ServerRuntime): Promise<NatsConnection> =>
         connect({
-          servers: runtime.environment.DOMSIM_NATS_URL.split(',').map((url) => url.trim()),
+          ...natsConnectionOptions(runtime.environment),
           name: `domsim ${runtime.setup.server}`,
           // NOTE: the first URL is this server's own node; the others are tried in order on failover.
           noRandomize: true,

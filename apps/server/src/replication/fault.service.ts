@@ -62,11 +62,24 @@ export class FaultService implements OnApplicationBootstrap, OnModuleDestroy {
         },
       }),
     );
+    await this.fetchTable();
+    void this.refetchOnReconnect();
+  }
+
+  /** Asks the other servers for their fault table; none answers while no fault was ever set. */
+  private async fetchTable(): Promise<void> {
     try {
-      const reply = await this.connection.request(subjects.faultsRequest(), '', { timeout: 300 });
+      const reply = await this.connection.request(this.runtime.subjects.faultsRequest(), '', { timeout: 300 });
       this.applySnapshot(reply.data);
     } catch {
       // No server has a fault table yet.
+    }
+  }
+
+  /** A change published while this server was disconnected is lost to it, so it asks again after a reconnect. */
+  private async refetchOnReconnect(): Promise<void> {
+    for await (const status of this.connection.status()) {
+      if (status.type === 'reconnect') await this.fetchTable();
     }
   }
 
