@@ -24,6 +24,8 @@ export interface NatsServerOptions {
   readonly serverName?: string;
   /** Clients must log in with this user and password; written to a config file readable by its owner only. */
   readonly authorization?: NatsCredentials;
+  /** More nats-server arguments, e.g. `-c FILE` for TLS settings. */
+  readonly extraArguments?: readonly string[];
 }
 
 /** A NATS user and password. */
@@ -86,6 +88,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   const port = options.port !== undefined && options.port !== 0 ? options.port : await findFreePort(host);
   const args = natsServerArguments({ ...options, host, port });
   if (options.authorization !== undefined) args.push('-c', writeAuthorizationConfig(options, port));
+  if (options.extraArguments !== undefined) args.push(...options.extraArguments);
 
   let logDescriptor: number | undefined;
   if (options.logFile !== undefined) {
