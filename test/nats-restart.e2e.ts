@@ -1,4 +1,5 @@
 import { waitForConvergence } from '@domsim/client';
+import { isAlive } from '@domsim/launcher';
 import { eventually, type StartedTestDomain, TestDomainBuilder } from '@domsim/testing';
 
 import { textOf } from './support/console-text';
@@ -58,5 +59,23 @@ describe('NATS restart', () => {
     await eventually(async () => expect(await pushed()).toBe(before + 1));
     const view = await domain.view(SERVER3, 'names.nsf', 'Certificates');
     expect(view.rows.some((row) => row.values.Type === 'Multi-Factor Authentication Certificate')).toBe(true);
+  });
+
+  it('kills and stops other servers from a console', async () => {
+    const killPid = (await domain.health(SERVER3)).pid;
+
+    const killed = await domain.command(SERVER1, 'sim server kill server3/renovations');
+    await eventually(() => expect(isAlive(killPid)).toBe(false));
+    await domain.startServer(SERVER3);
+    const stopPid = (await domain.health(SERVER3)).pid;
+    const stopped = await domain.command(SERVER1, 'sim server stop server3/renovations');
+    await eventually(() => expect(isAlive(stopPid)).toBe(false));
+    await domain.startServer(SERVER3);
+    const unknown = await domain.command(SERVER1, 'sim server kill server9/renovations');
+
+    expect(textOf(killed.lines)).toEqual(['Server server3/renovations is crashing (SIGKILL)']);
+    expect(textOf(stopped.lines)).toEqual(['Server server3/renovations is shutting down']);
+    expect(unknown.code).toBe('UNKNOWN_SERVER');
+    expect((await domain.health(SERVER3)).status).toBe('ok');
   });
 });

@@ -27,6 +27,7 @@ import { ReplicationCommandsService } from './replication/replication-commands.s
 import { ReplicationService } from './replication/replication.service';
 import { StubPurgeService } from './replication/stub-purge.service';
 import { WorkloadService } from './replication/workload.service';
+import { ServerControlService } from './status/server-control.service';
 import { ServerStatusService } from './status/server-status.service';
 import { StatisticsService } from './status/statistics.service';
 import { SERVER_RUNTIME } from './tokens';
@@ -68,6 +69,7 @@ export class AppModule {
       controllers: [...natsControllersFor(runtime.subjects, runtime.setup.server), HealthController, ViewsController, ConsoleHttpController, MetricsController],
       providers: [
         EventLogCheckService,
+        ServerControlService,
         AdminAuthService,
         ConsoleKeyService,
         ConsoleOutputService,

@@ -20,6 +20,8 @@ export type CommandId =
   | 'sim-heal'
   | 'sim-workload'
   | 'sim-check-log'
+  | 'sim-server-stop'
+  | 'sim-server-kill'
   | 'sim-write'
   | 'sim-totp-reset';
 
@@ -92,6 +94,20 @@ export const DOMINO_COMMANDS: readonly DominoCommandSpec[] = [
     keywords: ['sim', 'write'],
     arguments: [{ name: 'documents' }, { name: 'batch', optional: true }],
     summary: 'Create test documents (form SimNote) in names.nsf, many per transaction (default 500), for load tests',
+    simulatorOnly: true,
+  },
+  {
+    id: 'sim-server-stop',
+    keywords: ['sim', 'server', 'stop'],
+    arguments: [{ name: 'server' }],
+    summary: 'Shut down a server of the domain cleanly (this one too); start it again with domsim server start',
+    simulatorOnly: true,
+  },
+  {
+    id: 'sim-server-kill',
+    keywords: ['sim', 'server', 'kill'],
+    arguments: [{ name: 'server' }],
+    summary: 'Crash a server of the domain at once, as kill -9 does; start it again with domsim server start',
     simulatorOnly: true,
   },
   {

@@ -45,6 +45,11 @@ export class DomainSubjects {
     return `${this.server(server)}.pull-from-me`;
   }
 
+  /** Request/reply: `sim server stop|kill` asks a server to end itself. */
+  control(server: string): string {
+    return `${this.server(server)}.control`;
+  }
+
   console(server: string): string {
     return `${this.server(server)}.console`;
   }

@@ -12,6 +12,7 @@ import type { ServerRuntime } from '../config/server-runtime';
 import { DIRECTORY_STORE } from '../directory/directory.tokens';
 import { EventLogCheckService } from '../directory/event-log-check.service';
 import { IdVaultService } from '../id-vault/id-vault.service';
+import { ServerControlService } from '../status/server-control.service';
 import { showReplicaLines, showServerLines, showTasksLines } from '../status/server-info';
 import { StatisticsService } from '../status/statistics.service';
 import { ServerStatusService } from '../status/server-status.service';
@@ -48,6 +49,7 @@ export class ConsoleService {
     private readonly workload: WorkloadService,
     private readonly vaultTotp: VaultTotpService,
     private readonly logCheck: EventLogCheckService,
+    private readonly serverControl: ServerControlService,
   ) {
     this.handlers = {
       help: (args) => this.help(args.command),
@@ -66,6 +68,8 @@ export class ConsoleService {
       'sim-heal': () => this.faults.heal(),
       'sim-workload': (args) => this.workload.run(args.operations, args.seed),
       'sim-check-log': () => this.logCheck.check(),
+      'sim-server-stop': (args) => this.serverControl.control('stop', args.server),
+      'sim-server-kill': (args) => this.serverControl.control('kill', args.server),
       'sim-write': (args) => this.workload.write(args.documents, args.batch),
       'mfamgmt-create-trustcert': (args) =>
         this.idVault.createMfaTrust({ pattern: args['OU or O to allow'], idFile: args['certifier ID file'], password: args['certifier password'] }),
