@@ -1,12 +1,26 @@
 import { readFileSync } from 'node:fs';
 
-/** True while a process with this pid exists. */
+/**
+ * True while a process with this pid runs. A zombie (ended, waiting for its parent to reap it)
+ * counts as ended: a detached server outlives the CLI that started it, and its new parent may
+ * reap it only after a while.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The state follows the command name, which is in parentheses and may contain spaces.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
   }
 }
 
