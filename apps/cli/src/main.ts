@@ -43,6 +43,7 @@ program
   .option('--topology <file>', 'topology file for a new domain (default: the renovations domain shipped with domsim)')
   .option('--nats <url>', 'use this NATS server instead of starting a private one (several URLs, comma-separated, for a cluster)')
   .option('--nats-cluster <nodes>', 'start a private NATS cluster of this many nodes on loopback and spread the servers over them', clusterSize)
+  .option('--in-process', 'run every server in one Node process (each still its own NestJS application with its own log); for large domains on one machine', false)
   .option('--detach', 'return once every console answers and leave the domain running', false)
   .option('--timeout <seconds>', 'how long each server may take to start', positiveSeconds, 30)
   .action(async (options) => exit(await runUp(options)));

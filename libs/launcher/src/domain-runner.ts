@@ -12,7 +12,7 @@ import { natsUrlsForServer, startNatsCluster, type StartedNatsCluster } from './
 import { type NatsCredentials, newNatsCredentials, startNatsServer, type StartedNatsServer } from './nats-server';
 import { terminate } from './processes';
 import type { RunState } from './run-state';
-import { spawnServerProcess } from './server-process';
+import { spawnHostProcess, spawnServerProcess } from './server-process';
 
 export interface StartDomainOptions {
   readonly root: string;
@@ -32,6 +32,11 @@ export interface StartDomainOptions {
   readonly onExit?: (server: string, code: number | null, signal: NodeJS.Signals | null) => void;
   readonly startTimeoutMs?: number;
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Runs every server in one Node process instead of one process each; each server is still
+   * its own NestJS application with its own log and NATS connections.
+   */
+  readonly inProcess?: boolean;
   /** The login for an external NATS server (natsUrl); a private one gets a new random login. */
   readonly natsCredentials?: NatsCredentials;
 }
@@ -94,7 +99,7 @@ export async function startDomain(options: StartDomainOptions): Promise<RunningD
 
   const stop = async (): Promise<void> => {
     await client?.close().catch(() => undefined);
-    await Promise.all(servers.map((server) => terminate(server.pid, 15_000)));
+    await Promise.all([...new Set(servers.map((server) => server.pid))].map((pid) => terminate(pid, 15_000)));
     await nats?.stop();
     await cluster?.stop();
   };
@@ -102,10 +107,14 @@ export async function startDomain(options: StartDomainOptions): Promise<RunningD
   try {
     // The launcher's client lives as long as the domain, so it outlasts NATS restarts.
     client = await DomainClient.connect({ natsUrl, domain: options.manifest.domain, name: 'domsim launcher', reconnect: { maxAttempts: -1, waitMs: 250 }, credentials });
-    const ordered = [...options.manifest.servers].sort((a, b) => Number(b.administrationServer) - Number(a.administrationServer));
-    const [first, ...rest] = ordered;
-    await startAndWait([first], { ...options, environment }, root, natsUrls, client, servers, timeoutMs);
-    await startAndWait(rest, { ...options, environment }, root, natsUrls, client, servers, timeoutMs);
+    if (options.inProcess === true) {
+      await startHostAndWait({ ...options, environment }, root, natsUrl, client, servers, timeoutMs);
+    } else {
+      const ordered = [...options.manifest.servers].sort((a, b) => Number(b.administrationServer) - Number(a.administrationServer));
+      const [first, ...rest] = ordered;
+      await startAndWait([first], { ...options, environment }, root, natsUrls, client, servers, timeoutMs);
+      await startAndWait(rest, { ...options, environment }, root, natsUrls, client, servers, timeoutMs);
+    }
     loadConsoleKeys(client, root, options.manifest);
   } catch (error) {
     await stop();
@@ -137,7 +146,7 @@ export async function startDomain(options: StartDomainOptions): Promise<RunningD
                 plan: { host: plan.host, port: plan.port, monitorPort: plan.monitorPort, serverName: plan.serverName, cluster: plan.cluster === undefined ? undefined : { ...plan.cluster, routes: [...plan.cluster.routes] } },
               }))
               .filter((node) => node.pid > 0),
-      servers: servers.map(({ name, pid, dataDir }) => ({ name, pid, dataDir })),
+      servers: servers.map(({ name, pid, dataDir }) => ({ name, pid, dataDir, ...(options.inProcess === true ? { processMarker: root } : {}) })),
       detached: options.detached ?? false,
     }),
   };
@@ -158,6 +167,34 @@ async function startAndWait(
     return server;
   });
   await Promise.all(started.map((server) => waitUntilAnswering(server, client, timeoutMs)));
+}
+
+/** Starts the one host process of an in-process domain and waits until all its servers answer. */
+async function startHostAndWait(options: StartDomainOptions, root: string, natsUrl: string, client: DomainClient, servers: RunningServer[], timeoutMs: number): Promise<void> {
+  const hostOutput = join(root, SERVER_OUTPUT_FILE);
+  let child;
+  const recent: string[] = [];
+  if (options.detached === true) {
+    const output = openSync(hostOutput, 'a', 0o600);
+    child = spawnHostProcess({ root, natsUrl, detached: true, stdio: ['ignore', output, output], environment: options.environment });
+    closeSync(output);
+  } else {
+    child = spawnHostProcess({ root, natsUrl, stdio: ['ignore', 'pipe', 'pipe'], environment: options.environment });
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream === null) continue;
+      createInterface({ input: stream }).on('line', (line) => {
+        recent.push(line);
+        if (recent.length > TAIL_LINES) recent.shift();
+        options.onLine?.('host', line);
+      });
+    }
+    child.once('exit', (code, signal) => options.onExit?.('host', code, signal));
+  }
+  const outputTail = () => (options.detached === true ? fileTail(hostOutput) : recent.join('\n'));
+  for (const entry of options.manifest.servers) {
+    servers.push({ name: entry.name, dataDir: join(root, entry.dataDir), natsUrl, pid: child.pid ?? -1, process: child, outputTail });
+  }
+  await Promise.all(servers.map((server) => waitUntilAnswering(server, client, timeoutMs)));
 }
 
 function startServer(name: string, dataDir: string, natsUrl: string, options: StartDomainOptions): RunningServer {

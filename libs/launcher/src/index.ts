@@ -15,7 +15,7 @@ export {
 } from './nats-cluster';
 export { canConnect, findFreePort } from './ports';
 export { commandLineOf, isAlive, terminate, waitFor } from './processes';
-export { serverEntryPoint, type ServerProcessOptions, spawnServerProcess } from './server-process';
+export { hostEntryPoint, type HostProcessOptions, serverEntryPoint, type ServerProcessOptions, spawnHostProcess, spawnServerProcess } from './server-process';
 export { natsCredentialEnvironment, type RunningDomain, type RunningServer, SERVER_OUTPUT_FILE, startDomain, type StartDomainOptions } from './domain-runner';
-export { isRecordedProcess, liveProcesses, readRunState, removeRunState, RUN_STATE_FILE, recordedNatsProcesses, type RunState, writeRunState } from './run-state';
+export { isRecordedProcess, isServerRunning, liveProcesses, readRunState, removeRunState, RUN_STATE_FILE, recordedNatsProcesses, type RunState, writeRunState } from './run-state';
 export { loadConsoleKeys } from './console-keys';

@@ -36,7 +36,15 @@ const runStateSchema = z.strictObject({
       }),
     )
     .optional(),
-  servers: z.array(z.strictObject({ name: z.string().min(1), pid: z.number().int().positive(), dataDir: z.string().min(1) })),
+  servers: z.array(
+    z.strictObject({
+      name: z.string().min(1),
+      pid: z.number().int().positive(),
+      dataDir: z.string().min(1),
+      /** Text on the process's command line that tells it from another process with its pid; default the data directory. */
+      processMarker: z.string().min(1).optional(),
+    }),
+  ),
   detached: z.boolean(),
   /** The `domsim up` process that supervises a domain running in the foreground. */
   supervisorPid: z.number().int().positive().optional(),
@@ -84,9 +92,14 @@ export function recordedNatsProcesses(state: RunState): Array<{ name: string; pi
 
 /** Recorded processes that still run. */
 export function liveProcesses(state: RunState): Array<{ name: string; pid: number }> {
-  const live = state.servers.filter((server) => isRecordedProcess(server.pid, server.dataDir)).map(({ name, pid }) => ({ name, pid }));
+  const live = state.servers.filter(isServerRunning).map(({ name, pid }) => ({ name, pid }));
   for (const nats of recordedNatsProcesses(state)) {
     if (isRecordedProcess(nats.pid, 'nats-server')) live.push(nats);
   }
   return live;
+}
+
+/** True while the process recorded for a server still runs it. */
+export function isServerRunning(server: RunState['servers'][number]): boolean {
+  return isRecordedProcess(server.pid, server.processMarker ?? server.dataDir);
 }

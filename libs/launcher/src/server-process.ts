@@ -36,3 +36,27 @@ export function spawnServerProcess(options: ServerProcessOptions): ChildProcess 
   if (options.detached === true) child.unref();
   return child;
 }
+
+/** The compiled entry point that hosts every server of a domain in one process. */
+export function hostEntryPoint(): string {
+  return serverEntryPoint().replace(/main\.js$/, 'host.js');
+}
+
+export interface HostProcessOptions {
+  readonly root: string;
+  readonly natsUrl: string;
+  readonly detached?: boolean;
+  readonly stdio?: StdioOptions;
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/** Spawns one process that runs every server of the domain in `root` (`domsim up --in-process`). */
+export function spawnHostProcess(options: HostProcessOptions): ChildProcess {
+  const child = spawn(process.execPath, [hostEntryPoint(), '--domain', options.root, '--nats', options.natsUrl], {
+    detached: options.detached ?? false,
+    stdio: options.stdio ?? ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.environment },
+  });
+  if (options.detached === true) child.unref();
+  return child;
+}

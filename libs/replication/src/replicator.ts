@@ -203,9 +203,11 @@ export class Replicator {
   /** Cluster mates that host the replica, plus the setup sources while the replica is still empty. */
   private catchUpPeers(replicaId: string): string[] {
     const { directory, store, server } = this.options;
+    // An empty replica is copied from the servers it was set up from, as a new Domino server
+    // copies names.nsf; its cluster mates are likely new and empty too.
+    const empty = Object.keys(store.versionVector(replicaId)).length === 0;
     const hosts = new Set(directory.peersFor(replicaId).map((peer) => nameKey(peer)));
-    const peers = directory.clusterMates().filter((mate) => hosts.has(nameKey(mate)));
-    if (Object.keys(store.versionVector(replicaId)).length === 0) peers.push(...directory.setupSources(replicaId));
+    const peers = empty ? [...directory.setupSources(replicaId)] : directory.clusterMates().filter((mate) => hosts.has(nameKey(mate)));
     const self = nameKey(server);
     return [...new Map(peers.filter((peer) => nameKey(peer) !== self).map((peer) => [nameKey(peer), peer])).values()];
   }

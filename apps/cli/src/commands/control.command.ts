@@ -1,7 +1,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { isRecordedProcess, natsCredentialEnvironment, readRunState, type RunState, SERVER_OUTPUT_FILE, spawnServerProcess, startNatsServer, terminate, writeRunState } from '@domsim/launcher';
+import { isRecordedProcess, isServerRunning, natsCredentialEnvironment, readRunState, type RunState, SERVER_OUTPUT_FILE, spawnServerProcess, startNatsServer, terminate, writeRunState } from '@domsim/launcher';
 import { abbreviate } from '@domsim/names';
 
 import { CliError, ExitCode } from '../cli-error';
@@ -20,7 +20,7 @@ export async function runServerControl(action: ServerAction, server: string, opt
   const name = resolveServerName(server, { root, manifest });
   const entry = state.servers.find((candidate) => candidate.name === name);
   if (entry === undefined) throw new CliError(`${abbreviate(name)} was not started by domsim up in ${options.data}`);
-  const running = isRecordedProcess(entry.pid, entry.dataDir);
+  const running = isServerRunning(entry);
 
   if (action === 'start') {
     if (running) throw new CliError(`${abbreviate(name)} is already running (pid ${entry.pid})`, ExitCode.Usage);

@@ -1,4 +1,4 @@
-import { isAlive, isRecordedProcess, readRunState, recordedNatsProcesses, removeRunState, terminate, waitFor } from '@domsim/launcher';
+import { isAlive, isRecordedProcess, isServerRunning, readRunState, recordedNatsProcesses, removeRunState, terminate, waitFor } from '@domsim/launcher';
 import { abbreviate } from '@domsim/names';
 
 import { ExitCode } from '../cli-error';
@@ -25,7 +25,7 @@ export async function runDown(options: { readonly data: string }): Promise<numbe
   const servers = [...state.servers].reverse();
   await Promise.all(
     servers.map(async (server) => {
-      if (!isRecordedProcess(server.pid, server.dataDir)) return;
+      if (!isServerRunning(server)) return;
       const outcome = await terminate(server.pid, STOP_GRACE_MS);
       process.stdout.write(`Stopped ${abbreviate(server.name)} (pid ${server.pid}${outcome === 'killed' ? ', killed after it did not stop in time' : ''})\n`);
     }),

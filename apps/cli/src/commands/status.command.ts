@@ -1,5 +1,5 @@
 import { type HealthReply, replicasAgree } from '@domsim/client';
-import { isRecordedProcess, readRunState } from '@domsim/launcher';
+import { isServerRunning, readRunState } from '@domsim/launcher';
 import { abbreviate } from '@domsim/names';
 
 import { ExitCode } from '../cli-error';
@@ -34,7 +34,7 @@ export async function runStatus(options: StatusOptions): Promise<number> {
     try {
       for (const server of manifest.servers) {
         const recorded = state.servers.find((entry) => entry.name === server.name);
-        const running = recorded !== undefined && isRecordedProcess(recorded.pid, recorded.dataDir);
+        const running = recorded !== undefined && isServerRunning(recorded);
         const health = running ? await client.health(server.name).catch(() => undefined) : undefined;
         statuses.push({ server: server.name, pid: recorded?.pid, running, health });
       }

@@ -31,6 +31,7 @@ export interface UpOptions {
   readonly topology?: string;
   readonly nats?: string;
   readonly natsCluster?: number;
+  readonly inProcess?: boolean;
   readonly detach: boolean;
   readonly timeout: number;
 }
@@ -122,12 +123,13 @@ async function start(root: string, manifest: DomainManifest, options: UpOptions)
       manifest,
       natsUrl: options.nats,
       natsCluster: options.natsCluster,
+      inProcess: options.inProcess,
       detached: options.detach,
       startTimeoutMs: options.timeout * 1000,
-      onLine: options.detach ? undefined : (server, line) => process.stdout.write(`${abbreviate(server).padEnd(width)} | ${line}\n`),
+      onLine: options.detach ? undefined : (server, line) => process.stdout.write(`${label(server).padEnd(width)} | ${line}\n`),
       onExit: options.detach
         ? undefined
-        : (server, code, signal) => process.stdout.write(`${abbreviate(server).padEnd(width)} | (process ended: ${signal ?? `exit code ${code}`})\n`),
+        : (server, code, signal) => process.stdout.write(`${label(server).padEnd(width)} | (process ended: ${signal ?? `exit code ${code}`})\n`),
     });
   } catch (error) {
     if (error instanceof NatsServerNotFoundError || error instanceof StartTimeoutError) throw new CliError(error.message);
@@ -181,4 +183,13 @@ async function superviseUntilStopped(root: string, domain: RunningDomain): Promi
   removeRunState(root);
   process.stdout.write('Domain stopped; its data is kept.\n');
   return signal === 'exited' ? ExitCode.Failed : ExitCode.Ok;
+}
+
+/** A server's abbreviated name; the host process of an in-process domain is `host`. */
+function label(server: string): string {
+  try {
+    return abbreviate(server);
+  } catch {
+    return server;
+  }
 }

@@ -13,7 +13,23 @@ export interface ServerRuntime {
   readonly setup: ServerSetup;
   readonly subjects: DomainSubjects;
   readonly startedAt: Date;
+  /** True when the server shares its Node process with others (`domsim up --in-process`). */
+  readonly inProcess: boolean;
+  /** Ends this server: `stop` cleanly, `kill` at once, as `sim server stop|kill` asks. */
+  readonly requestExit: (kind: 'stop' | 'kill') => void;
 }
+
+/** How a server's process hosts it. */
+export interface ServerHosting {
+  readonly inProcess: boolean;
+  readonly requestExit: (kind: 'stop' | 'kill') => void;
+}
+
+/** A server that has its Node process to itself: stopping it ends the process. */
+export const OWN_PROCESS: ServerHosting = {
+  inProcess: false,
+  requestExit: (kind) => process.kill(process.pid, kind === 'kill' ? 'SIGKILL' : 'SIGTERM'),
+};
 
 /** The data directory has no usable server.json. */
 export class InvalidServerSetupError extends Error {
@@ -26,7 +42,7 @@ export class InvalidServerSetupError extends Error {
   }
 }
 
-export function loadServerRuntime(environment: ServerEnvironment): ServerRuntime {
+export function loadServerRuntime(environment: ServerEnvironment, hosting: ServerHosting = OWN_PROCESS): ServerRuntime {
   let dataDir: string;
   try {
     dataDir = realpathSync(environment.DOMSIM_DATA_DIR);
@@ -46,5 +62,5 @@ export function loadServerRuntime(environment: ServerEnvironment): ServerRuntime
     const issue = result.error.issues[0];
     throw new InvalidServerSetupError(file, `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
   }
-  return { environment, dataDir, setup: result.data, subjects: new DomainSubjects(result.data.domain), startedAt: new Date() };
+  return { environment, dataDir, setup: result.data, subjects: new DomainSubjects(result.data.domain), startedAt: new Date(), ...hosting };
 }

@@ -31,6 +31,8 @@ export const CONSOLE_LOG_FILE = 'console.log';
 export class ConsoleOutputService implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly file: number;
   private readonly subject: string;
+  /** Servers that share a process write their console to console.log and NATS only. */
+  private readonly toStandardOutput: boolean;
 
   constructor(
     @Inject(SERVER_RUNTIME) runtime: ServerRuntime,
@@ -40,6 +42,7 @@ export class ConsoleOutputService implements BeforeApplicationShutdown, OnApplic
     mkdirSync(directory, { recursive: true, mode: 0o700 });
     this.file = openSync(join(directory, CONSOLE_LOG_FILE), 'a', 0o600);
     this.subject = runtime.subjects.consoleLines(runtime.setup.server);
+    this.toStandardOutput = !runtime.inProcess;
   }
 
   /** Prints lines with one shared prefix and returns them as printed. */
@@ -66,7 +69,7 @@ export class ConsoleOutputService implements BeforeApplicationShutdown, OnApplic
 
   private emit(lines: readonly string[], requestId: string | undefined): void {
     const text = `${lines.join('\n')}\n`;
-    process.stdout.write(text);
+    if (this.toStandardOutput) process.stdout.write(text);
     writeSync(this.file, text);
     if (this.connection.isClosed()) return;
     for (const line of lines) {

@@ -73,6 +73,6 @@ export class ServerControlService implements OnApplicationBootstrap, OnModuleDes
   }
 
   private act(action: 'stop' | 'kill'): void {
-    process.kill(process.pid, action === 'kill' ? 'SIGKILL' : 'SIGTERM');
+    this.runtime.requestExit(action);
   }
 }

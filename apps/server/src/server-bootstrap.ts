@@ -1,0 +1,70 @@
+import 'reflect-metadata';
+
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { Logger } from 'nestjs-pino';
+
+import { abbreviate } from '@domsim/names';
+
+import { AppModule } from './app.module';
+import { natsConnectionOptions } from './config/nats-connection-options';
+import type { ServerEnvironment } from './config/server-config';
+import { loadServerRuntime, OWN_PROCESS, type ServerHosting } from './config/server-runtime';
+import { ConsoleOutputService, ConsoleTasks } from './console/console-output.service';
+import { TolerantNatsDeserializer } from './console/tolerant-nats-deserializer';
+import { ServerStatusService } from './status/server-status.service';
+
+/** A server running in this process. */
+export interface StartedServer {
+  readonly name: string;
+  readonly app: INestApplication;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one simulated Domino server: its directory from the event log, replication and the
+ * console over NATS, and HTTP on loopback unless configured otherwise. A server that has the
+ * process to itself also stops on SIGTERM and SIGINT and logs through pino; servers sharing a
+ * process leave signals to their host and log only warnings and errors.
+ */
+export async function startServer(environment: ServerEnvironment, hosting: ServerHosting = OWN_PROCESS): Promise<StartedServer> {
+  const runtime = loadServerRuntime(environment, hosting);
+  const app = await NestFactory.create(AppModule.forServer(runtime), hosting.inProcess ? { logger: ['error', 'warn'], abortOnError: false } : { bufferLogs: true, abortOnError: false });
+  // NOTE: Nest's logger is process-wide, so servers sharing a process do not each take it over;
+  // their pino files then hold only HTTP request logs.
+  if (!hosting.inProcess) {
+    app.useLogger(app.get(Logger));
+    app.enableShutdownHooks();
+  }
+
+  await app.init();
+  app.connectMicroservice<MicroserviceOptions>(
+    {
+      transport: Transport.NATS,
+      options: {
+        ...natsConnectionOptions(runtime.environment),
+        name: `domsim ${runtime.setup.server} console`,
+        noRandomize: true,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+        deserializer: new TolerantNatsDeserializer(),
+      },
+    },
+    { inheritAppConfig: true },
+  );
+  await app.startAllMicroservices();
+
+  const output = app.get(ConsoleOutputService);
+  const status = app.get(ServerStatusService);
+  output.print(['Database Server started'], ConsoleTasks.Server);
+  if (runtime.setup.http.enabled) {
+    const port = runtime.environment.DOMSIM_HTTP_PORT ?? runtime.setup.http.port;
+    await app.listen(port, runtime.environment.DOMSIM_HTTP_HOST);
+    const address = app.getHttpServer().address() as { address: string; port: number };
+    status.httpAddress = `${address.address}:${address.port}`;
+    output.print([`HTTP Server: Started (listening on ${status.httpAddress})`], ConsoleTasks.Http);
+  }
+  output.print([`Server ${abbreviate(runtime.setup.server)} started in domain ${runtime.setup.domain} (pid ${process.pid})`], ConsoleTasks.Server);
+  return { name: runtime.setup.server, app, close: () => app.close() };
+}
