@@ -104,7 +104,7 @@ export class Replicator {
     });
   }
 
-  /** Subscribes, starts the heartbeat and catches up with the cluster (or copies empty replicas). */
+  /** Subscribes, starts the heartbeat and starts catching up with the cluster (or copying empty replicas). */
   async start(): Promise<void> {
     const { connection, subjects, store, server } = this.options;
     const handle = (handler: (msg: Msg) => void) => ({ callback: (error: Error | null, msg: Msg) => error === null && this.safely(msg.subject, () => handler(msg)) });
@@ -125,7 +125,8 @@ export class Replicator {
 
     this.heartbeat = setInterval(() => this.onHeartbeat(), this.options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
     this.heartbeat.unref();
-    await this.catchUp();
+    // The server answers while it catches up, so `domsim status` can show the progress.
+    void this.catchUp();
   }
 
   async stop(): Promise<void> {

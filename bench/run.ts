@@ -1,0 +1,71 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { findNatsServerBinary } from '@domsim/launcher';
+
+import { describeMachine, renderMarkdown, type Result } from './report';
+import { measureFloors } from './suites/floors';
+import { measureLoad } from './suites/load';
+import { measurePropagation, propagationResults } from './suites/propagation';
+import { measureScale } from './suites/scale';
+import { measureStartup } from './suites/startup';
+
+/** BENCH_QUICK=1 runs a few repetitions of each suite, to check the bench itself. */
+const QUICK = process.env.BENCH_QUICK === '1';
+const ROOT = join(__dirname, '..', '..');
+const COMMAND = QUICK ? 'BENCH_QUICK=1 npm run bench' : 'npm run bench';
+
+/** Why a missed target is missed, from profiling on the machine the page names; printed only for missed targets. */
+const BOUNDS: Record<string, string> = {};
+
+async function main(): Promise<void> {
+  const results: Result[] = [];
+  const raw: Record<string, unknown> = {};
+  const step = (text: string) => process.stdout.write(`bench: ${text}\n`);
+
+  step('floors');
+  const { floors, results: floorResults } = await measureFloors();
+  results.push(...floorResults);
+  raw.floors = floors;
+
+  const repetitions = QUICK ? 10 : 200;
+  for (const servers of QUICK ? [3] : [3, 10, 25]) {
+    step(`propagation, ${servers} servers`);
+    const sample = await measurePropagation({ servers, repetitions });
+    raw[`propagation${servers}`] = sample;
+    results.push(...propagationResults(`${servers} servers`, sample, floors, servers === 3 ? { p50: 5, p99: 20 } : {}));
+  }
+  const latencyServers = QUICK ? 5 : 25;
+  step(`propagation, ${latencyServers} servers with 100 ms link latency`);
+  const delayed = await measurePropagation({ servers: latencyServers, repetitions, linkLatencyMs: 100 });
+  raw.propagationLatency = delayed;
+  results.push(...propagationResults(`${latencyServers} servers, 100 ms links`, delayed, floors, { median: 250, max: 400 }));
+
+  step('throughput, catch-up and memory');
+  const load = await measureLoad({ seconds: QUICK ? 5 : 30, catchUpEvents: QUICK ? 20_000 : 100_000 }, floors);
+  results.push(...load.results);
+  raw.load = load.raw;
+
+  for (const servers of QUICK ? [3] : [3, 25]) {
+    step(`start-up, ${servers} servers`);
+    results.push(...measureStartup(servers));
+  }
+
+  const scaleServers = QUICK ? 10 : 100;
+  step(`scale, ${scaleServers} servers in one process`);
+  results.push(...(await measureScale(scaleServers)));
+
+  const machine = describeMachine(findNatsServerBinary());
+  const date = new Date();
+  const missed = results.filter((result) => result.target !== undefined && !(result.target.better === 'lower' ? result.value <= result.target.value : result.value >= result.target.value));
+  const bounds = [...new Set(missed.map((result) => BOUNDS[result.suite.split(',')[0]]).filter((line): line is string => line !== undefined))];
+  writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), renderMarkdown(results, machine, COMMAND, date, bounds));
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify({ date: date.toISOString(), command: COMMAND, machine, results, raw }, null, 1)}\n`);
+  step(`wrote docs/benchmarks.md and bench/results/latest.json (${missed.length} targets missed)`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
