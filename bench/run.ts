@@ -12,8 +12,10 @@ import { measureStartup } from './suites/startup';
 
 /** BENCH_QUICK=1 runs a few repetitions of each suite, to check the bench itself. */
 const QUICK = process.env.BENCH_QUICK === '1';
+/** BENCH_SUITES=floors,load runs only those suites (floors always run); the page then shows only them. */
+const SUITES = new Set((process.env.BENCH_SUITES ?? 'floors,propagation,load,startup,scale').split(',').map((suite) => suite.trim()));
 const ROOT = join(__dirname, '..', '..');
-const COMMAND = QUICK ? 'BENCH_QUICK=1 npm run bench' : 'npm run bench';
+const COMMAND = `${QUICK ? 'BENCH_QUICK=1 ' : ''}${process.env.BENCH_SUITES === undefined ? '' : `BENCH_SUITES=${process.env.BENCH_SUITES} `}npm run bench`;
 
 /** Why a missed target is missed, from profiling on the machine the page names; printed only for missed targets. */
 const BOUNDS: Record<string, string> = {};
@@ -29,31 +31,37 @@ async function main(): Promise<void> {
   raw.floors = floors;
 
   const repetitions = QUICK ? 10 : 200;
-  for (const servers of QUICK ? [3] : [3, 10, 25]) {
+  for (const servers of !SUITES.has('propagation') ? [] : QUICK ? [3] : [3, 10, 25]) {
     step(`propagation, ${servers} servers`);
     const sample = await measurePropagation({ servers, repetitions });
     raw[`propagation${servers}`] = sample;
     results.push(...propagationResults(`${servers} servers`, sample, floors, servers === 3 ? { p50: 5, p99: 20 } : {}));
   }
-  const latencyServers = QUICK ? 5 : 25;
-  step(`propagation, ${latencyServers} servers with 100 ms link latency`);
-  const delayed = await measurePropagation({ servers: latencyServers, repetitions, linkLatencyMs: 100 });
-  raw.propagationLatency = delayed;
-  results.push(...propagationResults(`${latencyServers} servers, 100 ms links`, delayed, floors, { median: 250, max: 400 }));
+  if (SUITES.has('propagation')) {
+    const latencyServers = QUICK ? 5 : 25;
+    step(`propagation, ${latencyServers} servers with 100 ms link latency`);
+    const delayed = await measurePropagation({ servers: latencyServers, repetitions, linkLatencyMs: 100 });
+    raw.propagationLatency = delayed;
+    results.push(...propagationResults(`${latencyServers} servers, 100 ms links`, delayed, floors, { median: 250, max: 400 }));
+  }
 
-  step('throughput, catch-up and memory');
-  const load = await measureLoad({ seconds: QUICK ? 5 : 30, catchUpEvents: QUICK ? 20_000 : 100_000 }, floors);
-  results.push(...load.results);
-  raw.load = load.raw;
+  if (SUITES.has('load')) {
+    step('throughput, catch-up and memory');
+    const load = await measureLoad({ seconds: QUICK ? 5 : 30, catchUpEvents: QUICK ? 20_000 : 100_000 }, floors);
+    results.push(...load.results);
+    raw.load = load.raw;
+  }
 
-  for (const servers of QUICK ? [3] : [3, 25]) {
+  for (const servers of !SUITES.has('startup') ? [] : QUICK ? [3] : [3, 25]) {
     step(`start-up, ${servers} servers`);
     results.push(...measureStartup(servers));
   }
 
-  const scaleServers = QUICK ? 10 : 100;
-  step(`scale, ${scaleServers} servers in one process`);
-  results.push(...(await measureScale(scaleServers)));
+  if (SUITES.has('scale')) {
+    const scaleServers = QUICK ? 10 : 100;
+    step(`scale, ${scaleServers} servers in one process`);
+    results.push(...(await measureScale(scaleServers)));
+  }
 
   const machine = describeMachine(findNatsServerBinary());
   const date = new Date();

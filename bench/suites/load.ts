@@ -18,7 +18,7 @@ export function residentMegabytes(pid: number): number {
 }
 
 async function counterOn(domain: StartedTestDomain, server: string, originator: string): Promise<number> {
-  const health = await domain.health(server);
+  const health = await domain.client.health(server, 30_000);
   return health.replicas.find((replica) => replica.path === 'names.nsf')?.vector[originator] ?? 0;
 }
 
@@ -34,40 +34,16 @@ async function waitForCounter(domain: StartedTestDomain, server: string, origina
 }
 
 /**
- * Throughput, catch-up and memory on a three-server domain: server1 writes test documents for
- * `seconds`, and the rate counts only what both other servers stored; then server3 is stopped
- * while server1 writes `catchUpEvents` more, and restarted to catch up.
+ * Catch-up, memory and throughput on a three-server domain: server3 is stopped while server1
+ * writes `catchUpEvents` test documents, then restarted to catch up, and the memory of every
+ * server is read; then server1 writes for `seconds`, and the rate counts only what both other
+ * servers stored.
  */
 export async function measureLoad(options: LoadOptions, floors: Floors): Promise<{ results: Result[]; raw: Record<string, unknown> }> {
   const domain = await new TestDomainBuilder().withServers(3).withNatsMode('binary').withStartTimeout(60_000).withLogger(() => undefined).start();
   try {
     const [server1, server2, server3] = domain.serverNames;
     const idleMb = domain.serverNames.map((server) => residentMegabytes(domain.pidOf(server)));
-
-    const first = await counterOn(domain, server1, server1);
-    const start = now();
-    const perSecond: number[] = [];
-    let last = first;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
-        const applied = Math.min(await counterOn(domain, server2, server1), await counterOn(domain, server3, server1));
-        perSecond.push(applied - last);
-        last = applied;
-      }
-    })();
-    while (now() - start < options.seconds * 1000) {
-      const reply = await domain.client.runCommand(server1, 'sim write 20000 1000', 120_000);
-      if (!reply.ok) throw new Error(`sim write failed: ${reply.lines.join(' ')}`);
-    }
-    const written = await counterOn(domain, server1, server1);
-    await Promise.all([server2, server3].map((server) => waitForCounter(domain, server, server1, written, 120_000)));
-    const elapsed = (now() - start) / 1000;
-    sampling = false;
-    await sampler;
-    const throughput = (written - first) / elapsed;
-    const sustained = perSecond.slice(1, -1);
 
     await domain.stopServer(server3);
     const beforeGap = await counterOn(domain, server1, server1);
@@ -85,6 +61,33 @@ export async function measureLoad(options: LoadOptions, floors: Floors): Promise
 
     const loadedMb = domain.serverNames.map((server) => residentMegabytes(domain.pidOf(server)));
     const held = target;
+
+    const first = await counterOn(domain, server1, server1);
+    const start = now();
+    const perSecond: number[] = [];
+    let last = first;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        const counters = await Promise.all([server2, server3].map((server) => counterOn(domain, server, server1).catch(() => undefined)));
+        if (counters.some((counter) => counter === undefined)) continue;
+        const applied = Math.min(...(counters as number[]));
+        perSecond.push(applied - last);
+        last = applied;
+      }
+    })();
+    while (now() - start < options.seconds * 1000) {
+      const reply = await domain.client.runCommand(server1, 'sim write 20000 1000', 120_000);
+      if (!reply.ok) throw new Error(`sim write failed: ${reply.lines.join(' ')}`);
+    }
+    const written = await counterOn(domain, server1, server1);
+    await Promise.all([server2, server3].map((server) => waitForCounter(domain, server, server1, written, 120_000)));
+    const elapsed = (now() - start) / 1000;
+    sampling = false;
+    await sampler;
+    const throughput = (written - first) / elapsed;
+    const sustained = perSecond.slice(1, -1);
 
     const results: Result[] = [
       {

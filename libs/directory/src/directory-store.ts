@@ -6,6 +6,9 @@ import { newUnid } from './ids';
 import { type ReplicaInfo, ReplicaState } from './replica-state';
 import type { Items, Revision } from './revision';
 
+/** Distinct repeated strings kept for sharing; a hostile peer cannot grow the table past this. */
+const MAX_INTERNED_STRINGS = 10_000;
+
 /** A change a server makes to its own replica; each becomes one revision. */
 export type NoteChange =
   | { readonly kind: 'create'; readonly form: string; readonly items: Items; readonly unid?: string }
@@ -45,6 +48,7 @@ export class DirectoryStore {
   readonly server: string;
   private readonly log: SqliteEventLog<Revision>;
   private readonly states = new Map<string, ReplicaState>();
+  private readonly strings = new Map<string, string>();
   /** Purged notes per replica: their records up to the position given no longer count. */
   private readonly purged = new Map<string, Map<string, number>>();
   private readonly listeners = new Set<AppliedListener>();
@@ -66,7 +70,7 @@ export class DirectoryStore {
     this.log.forEach((record) => {
       count += 1;
       if (this.isPurged(record.replicaId, record.body.unid, record.position)) return;
-      this.states.get(record.replicaId)?.add(record.body);
+      this.states.get(record.replicaId)?.add(this.compact(record.body));
     });
     return count;
   }
@@ -101,6 +105,20 @@ export class DirectoryStore {
       if (!this.isPurged(replicaId, record.body.unid, record.position)) return record.body;
       const { form: _form, items: _items, ...rest } = record.body;
       return { ...rest, purged: true };
+    });
+  }
+
+  /**
+   * Like `revisionsAfter`, but each revision as JSON text, taken from the log as stored
+   * unless the note was purged.
+   */
+  revisionJsonAfter(replicaId: string, originator: string, afterCounter: number, limit: number): Array<{ counter: number; json: string }> {
+    return this.log.readOriginatorJson(replicaId, originator, afterCounter, limit).map((record) => {
+      if (this.purged.get(replicaId) === undefined) return record;
+      const body = JSON.parse(record.json) as Revision;
+      if (!this.isPurged(replicaId, body.unid, record.position)) return record;
+      const { form: _form, items: _items, ...rest } = body;
+      return { counter: record.counter, json: JSON.stringify({ ...rest, purged: true }) };
     });
   }
 
@@ -180,7 +198,7 @@ export class DirectoryStore {
         rejected.push({ revision, reason });
         continue;
       }
-      accepted.push(revision);
+      accepted.push(this.compact(revision));
       next.set(key, expected + 1);
     }
 
@@ -206,6 +224,28 @@ export class DirectoryStore {
       resurrected.push(note.unid);
     }
     return resurrected;
+  }
+
+  /**
+   * Shares one copy of the strings every revision repeats (replica ID, originator, form):
+   * parsed JSON gives each revision its own, which for a large replica costs megabytes.
+   */
+  private compact(revision: Revision): Revision {
+    const parent = revision.parent === null ? null : { originator: this.intern(revision.parent.originator), counter: revision.parent.counter };
+    return {
+      ...revision,
+      replicaId: this.intern(revision.replicaId),
+      originator: this.intern(revision.originator),
+      parent,
+      ...(revision.form === undefined ? {} : { form: this.intern(revision.form) }),
+    };
+  }
+
+  private intern(text: string): string {
+    const known = this.strings.get(text);
+    if (known !== undefined) return known;
+    if (this.strings.size < MAX_INTERNED_STRINGS) this.strings.set(text, text);
+    return text;
   }
 
   private isPurged(replicaId: string, unid: string, position: number): boolean {

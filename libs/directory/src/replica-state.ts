@@ -39,6 +39,10 @@ export interface Note {
  */
 export class ReplicaState {
   private readonly histories = new Map<string, NoteHistory>();
+  private readonly digestBytes = Buffer.alloc(32);
+  /** Live notes by lower-case form, so views and lookups of one form skip the others. */
+  private readonly byForm = new Map<string, Set<string>>();
+  private conflicts = 0;
 
   constructor(readonly info: ReplicaInfo) {}
 
@@ -53,8 +57,36 @@ export class ReplicaState {
     if (history === undefined) {
       history = new NoteHistory(revision.unid);
       this.histories.set(revision.unid, history);
+    } else {
+      this.forgetState(history);
     }
     history.add(revision);
+    this.countState(history);
+  }
+
+  /**
+   * Removes a note's contribution to the digest and the conflict count. Both are kept up to
+   * date change by change, so reading them costs nothing however many notes there are.
+   */
+  private forgetState(history: NoteHistory): void {
+    const { winner, conflicts } = history.resolve();
+    xorInto(this.digestBytes, stateHash(history));
+    this.conflicts -= conflicts.length;
+    if (!winner.deleted) this.byForm.get((winner.form ?? '').toLowerCase())?.delete(history.unid);
+  }
+
+  private countState(history: NoteHistory): void {
+    const { winner, conflicts } = history.resolve();
+    xorInto(this.digestBytes, stateHash(history));
+    this.conflicts += conflicts.length;
+    if (winner.deleted) return;
+    const form = (winner.form ?? '').toLowerCase();
+    let unids = this.byForm.get(form);
+    if (unids === undefined) {
+      unids = new Set();
+      this.byForm.set(form, unids);
+    }
+    unids.add(history.unid);
   }
 
   /** The winning revision of a note, a deletion stub included; undefined for an unknown UNID. */
@@ -74,24 +106,40 @@ export class ReplicaState {
       const { winner, conflicts } = history.resolve();
       if (winner.deleted) continue;
       yield toNote(winner);
-      for (const loser of conflicts) {
-        const note = toNote(loser);
-        const items = { ...note.items, [CONFLICT_ITEM]: '', [REF_ITEM]: history.unid };
-        yield { ...note, items, unid: conflictUnid(history.unid, loser), conflictOf: history.unid };
-      }
+      for (const loser of conflicts) yield conflictNote(history.unid, loser);
     }
   }
 
   /** Visible documents of one form, conflict documents excluded. */
   *documentsOfForm(form: string): IterableIterator<Note> {
-    const wanted = form.toLowerCase();
-    for (const note of this.documents()) {
-      if (note.conflictOf === undefined && note.form.toLowerCase() === wanted) yield note;
+    for (const unid of this.byForm.get(form.toLowerCase()) ?? []) {
+      const note = this.note(unid);
+      if (note !== undefined) yield note;
+    }
+  }
+
+  /**
+   * The documents of some forms, conflict documents included: what `documents()` yields for
+   * those forms, found through the form index instead of by visiting every note.
+   */
+  *documentsOfForms(forms: readonly string[]): IterableIterator<Note> {
+    for (const form of new Set(forms.map((name) => name.toLowerCase()))) {
+      for (const unid of this.byForm.get(form) ?? []) {
+        const history = this.histories.get(unid);
+        if (history === undefined) continue;
+        const { winner, conflicts } = history.resolve();
+        if (winner.deleted) continue;
+        yield toNote(winner);
+        for (const loser of conflicts) yield conflictNote(history.unid, loser);
+      }
     }
   }
 
   /** Forgets a note entirely, as purging its deletion stub does. Returns whether it was known. */
   forget(unid: string): boolean {
+    const history = this.histories.get(unid);
+    if (history === undefined) return false;
+    this.forgetState(history);
     return this.histories.delete(unid);
   }
 
@@ -121,18 +169,28 @@ export class ReplicaState {
 
   /**
    * A digest of what views can show: every note's winner, its conflicts and its deletion
-   * state. Two replicas with equal digests show the same documents.
+   * state. Two replicas with equal digests show the same documents. It is the XOR of one
+   * hash per note, so it does not depend on order and changes in constant time.
    */
   digest(): string {
-    const lines: string[] = [];
-    for (const history of this.histories.values()) {
-      const { winner, conflicts } = history.resolve();
-      const losers = conflicts.map(revisionKey).sort().join(',');
-      lines.push(`${history.unid} ${revisionKey(winner)} ${winner.deleted ? 'deleted' : 'live'} ${losers}`);
-    }
-    lines.sort();
-    return createHash('sha256').update(lines.join('\n')).digest('hex');
+    return this.digestBytes.toString('hex');
   }
+
+  /** Conflict documents in the replica. */
+  conflictCount(): number {
+    return this.conflicts;
+  }
+}
+
+/** The hash of one note's visible state: UNID, winner, deletion and sorted conflicts. */
+function stateHash(history: NoteHistory): Buffer {
+  const { winner, conflicts } = history.resolve();
+  const losers = conflicts.length === 0 ? '' : conflicts.map(revisionKey).sort().join(',');
+  return createHash('sha256').update(`${history.unid} ${revisionKey(winner)} ${winner.deleted ? 'deleted' : 'live'} ${losers}`).digest();
+}
+
+function xorInto(target: Buffer, value: Buffer): void {
+  for (let index = 0; index < target.length; index += 1) target[index] ^= value[index];
 }
 
 function toNote(revision: Revision): Note {
@@ -144,6 +202,13 @@ function toNote(revision: Revision): Note {
     seqTime: revision.seqTime,
     revision: { originator: revision.originator, counter: revision.counter },
   };
+}
+
+/** A "Replication or Save Conflict" document: the losing revision as a response to the note it lost to. */
+function conflictNote(unid: string, loser: Revision): Note {
+  const note = toNote(loser);
+  const items = { ...note.items, [CONFLICT_ITEM]: '', [REF_ITEM]: unid };
+  return { ...note, items, unid: conflictUnid(unid, loser), conflictOf: unid };
 }
 
 function conflictUnid(unid: string, loser: Revision): string {

@@ -106,6 +106,14 @@ export class SqliteEventLog<T> {
     return (this.selectRange.all(replicaId, originator, afterCounter, limit) as Row[]).map((row) => this.toRecord(row));
   }
 
+  /**
+   * Like `readOriginator`, but each record's body as the JSON text stored, for sending on
+   * without parsing and serialising it again.
+   */
+  readOriginatorJson(replicaId: string, originator: string, afterCounter: number, limit: number): Array<{ position: number; counter: number; json: string }> {
+    return (this.selectRange.all(replicaId, originator, afterCounter, limit) as Row[]).map((row) => ({ position: row.position, counter: row.counter, json: row.body }));
+  }
+
   /** Records after a log position, in log order. */
   readFrom(afterPosition: number, limit: number): StoredRecord<T>[] {
     return (this.selectFrom.all(afterPosition, limit) as Row[]).map((row) => this.toRecord(row));

@@ -6,14 +6,13 @@ import {
   acceptRequestSchema,
   decodeMessage,
   encodeMessage,
-  type PullReply,
   pullFromMeRequestSchema,
   pullRequestSchema,
   vectorRequestSchema,
 } from './messages';
 import type { LinkGate } from './faults/link-gate';
 import type { ReplicationDirectory } from './replication-directory';
-import { type ReceiveRevisions, revisionsMissingFrom } from './replication-sessions';
+import { encodeWithRevisions, type ReceiveRevisions, revisionsMissingFrom } from './replication-sessions';
 import { countRevisions, emptyCounts, type SessionCounts } from './session-counts';
 
 export interface ResponderContext {
@@ -49,9 +48,9 @@ export class ReplicationResponder {
   }
 
   private sendMissing(msg: Msg, request: { from: string; replicaId: string; vector: Record<string, number>; limit: number }): void {
-    const { revisions, more } = revisionsMissingFrom(this.context.store, request.replicaId, request.vector, request.limit);
-    msg.respond(encodeMessage({ v: 1, revisions, more } satisfies PullReply));
-    this.context.served(request.from, request.replicaId, revisions.length);
+    const { json, more } = revisionsMissingFrom(this.context.store, request.replicaId, request.vector, request.limit);
+    msg.respond(encodeWithRevisions({ v: 1, more }, json));
+    this.context.served(request.from, request.replicaId, json.length);
   }
 
   answerVector(msg: Msg): void {

@@ -1,6 +1,6 @@
 import type { NatsConnection } from 'nats';
 
-import type { DirectoryStore, ReceiveResult, Revision } from '@domsim/directory';
+import type { DirectoryStore, ReceiveResult } from '@domsim/directory';
 import type { VersionVector } from '@domsim/event-log';
 import { abbreviate } from '@domsim/names';
 
@@ -59,21 +59,42 @@ export const MAX_MESSAGE_BYTES = 512 * 1024;
 export async function pullFrom(context: SessionContext, partner: string, replicaId: string): Promise<{ counts: SessionCounts; pages: number }> {
   const counts = emptyCounts();
   let pages = 0;
+  const ask = (vector: VersionVector) =>
+    request(context, partner, replicaId, context.subjects.pull(partner), { v: 1, from: context.server, replicaId, vector, limit: context.pageSize } satisfies PullRequest);
+
+  // The next page is asked for while this one is stored: the request assumes this page gets
+  // stored. Should a revision be rejected, the ones after it from the same originator come
+  // as gaps, are skipped, and a later pull brings them.
+  let pending = ask(context.store.versionVector(replicaId));
   for (;;) {
-    const ask: PullRequest = { v: 1, from: context.server, replicaId, vector: context.store.versionVector(replicaId), limit: context.pageSize };
-    const reply = await request(context, partner, replicaId, context.subjects.pull(partner), ask);
-    const decoded = decodeMessage(reply, pullReplySchema);
+    const decoded = decodeMessage(await pending, pullReplySchema);
     if (!decoded.ok) throw new SessionError(partner, replicaId, `invalid pull reply from ${partner}: ${decoded.reason}`);
     if ('error' in decoded.value) throw new SessionError(partner, replicaId, decoded.value.error);
+    const { revisions, more } = decoded.value;
+    const continuing = more && !context.isStopped();
+    if (continuing) {
+      pending = ask(advanced(context.store.versionVector(replicaId), revisions));
+      pending.catch(() => undefined);
+    }
 
-    const result = context.receive(partner, replicaId, decoded.value.revisions, 'pull');
+    const result = context.receive(partner, replicaId, revisions, 'pull');
     countRevisions(counts, result.applied);
     pages += 1;
-    if (!decoded.value.more || context.isStopped()) return { counts, pages };
-    if (result.applied.length === 0) {
+    if (!continuing) return { counts, pages };
+    if (result.applied.length === 0 && result.duplicates === 0) {
       throw new SessionError(partner, replicaId, `${partner} sent a page with nothing this server could store (${result.rejected.length} rejected)`);
     }
   }
+}
+
+/** The vector after a page of revisions is stored: each originator's highest counter in it. */
+function advanced(vector: VersionVector, revisions: readonly unknown[]): VersionVector {
+  const next = { ...vector };
+  for (const revision of revisions) {
+    const { originator, counter } = revision as { originator?: unknown; counter?: unknown };
+    if (typeof originator === 'string' && typeof counter === 'number' && counter > (next[originator] ?? 0)) next[originator] = counter;
+  }
+  return next;
 }
 
 /**
@@ -85,21 +106,21 @@ export async function pushTo(context: SessionContext, partner: string, replicaId
   let pages = 0;
   let theirs = await vectorOf(context, partner, replicaId);
   for (;;) {
-    const { revisions, more } = revisionsMissingFrom(context.store, replicaId, theirs, context.pageSize);
-    if (revisions.length === 0) return { counts, pages };
+    const { json, more } = revisionsMissingFrom(context.store, replicaId, theirs, context.pageSize);
+    if (json.length === 0) return { counts, pages };
 
-    const reply = await request(context, partner, replicaId, context.subjects.accept(partner), { v: 1, from: context.server, replicaId, revisions });
+    const reply = await requestEncoded(context, partner, replicaId, context.subjects.accept(partner), encodeWithRevisions({ v: 1, from: context.server, replicaId }, json));
     const decoded = decodeMessage(reply, acceptReplySchema);
     if (!decoded.ok) throw new SessionError(partner, replicaId, `invalid reply from ${partner}: ${decoded.reason}`);
     if ('error' in decoded.value) throw new SessionError(partner, replicaId, decoded.value.error);
     if (decoded.value.applied === 0) {
-      throw new SessionError(partner, replicaId, `${partner} stored none of ${revisions.length} revisions (${decoded.value.rejected} rejected)`);
+      throw new SessionError(partner, replicaId, `${partner} stored none of ${json.length} revisions (${decoded.value.rejected} rejected)`);
     }
 
     addCounts(counts, decoded.value);
     pages += 1;
     theirs = decoded.value.vector;
-    if (!more && decoded.value.applied === revisions.length) return { counts, pages };
+    if (!more && decoded.value.applied === json.length) return { counts, pages };
     if (context.isStopped()) return { counts, pages };
   }
 }
@@ -122,9 +143,13 @@ async function vectorOf(context: SessionContext, partner: string, replicaId: str
 }
 
 async function request(context: SessionContext, partner: string, replicaId: string, subject: string, body: unknown, timeoutMs = context.requestTimeoutMs): Promise<Uint8Array> {
+  return requestEncoded(context, partner, replicaId, subject, encodeMessage(body), timeoutMs);
+}
+
+async function requestEncoded(context: SessionContext, partner: string, replicaId: string, subject: string, body: Uint8Array, timeoutMs = context.requestTimeoutMs): Promise<Uint8Array> {
   let data: Uint8Array;
   try {
-    data = (await context.connection.request(subject, encodeMessage(body), { timeout: timeoutMs })).data;
+    data = (await context.connection.request(subject, body, { timeout: timeoutMs })).data;
   } catch (error) {
     const code = (error as { code?: string }).code;
     const name = tryAbbreviate(partner);
@@ -144,27 +169,41 @@ function tryAbbreviate(name: string): string {
   }
 }
 
+/** Revisions as JSON text, ready to be joined into a message without serialising them again. */
+export interface RevisionPage {
+  readonly json: readonly string[];
+  readonly more: boolean;
+}
+
 /**
  * Revisions this server holds that a vector lacks, at most `limit` and about
- * MAX_MESSAGE_BYTES. `more` is set whenever a limit cut the page short, even if nothing
- * turns out to be left.
+ * MAX_MESSAGE_BYTES, as the JSON text the log stores. `more` is set whenever a limit cut
+ * the page short, even if nothing turns out to be left.
  */
-export function revisionsMissingFrom(store: DirectoryStore, replicaId: string, theirs: VersionVector, limit: number): { revisions: Revision[]; more: boolean } {
+export function revisionsMissingFrom(store: DirectoryStore, replicaId: string, theirs: VersionVector, limit: number): RevisionPage {
   const mine = store.versionVector(replicaId);
-  const revisions: Revision[] = [];
+  const json: string[] = [];
   let bytes = 0;
   for (const [originator, held] of Object.entries(mine)) {
     let after = theirs[originator] ?? 0;
     while (after < held) {
-      if (revisions.length >= limit || bytes >= MAX_MESSAGE_BYTES) return { revisions, more: true };
-      const batch = store.revisionsAfter(replicaId, originator, after, Math.min(limit - revisions.length, 500));
+      if (json.length >= limit || bytes >= MAX_MESSAGE_BYTES) return { json, more: true };
+      const batch = store.revisionJsonAfter(replicaId, originator, after, Math.min(limit - json.length, 1_000));
       if (batch.length === 0) break;
       for (const revision of batch) {
-        bytes += JSON.stringify(revision).length;
-        revisions.push(revision);
+        bytes += revision.json.length;
+        json.push(revision.json);
       }
       after = batch[batch.length - 1].counter;
     }
   }
-  return { revisions, more: false };
+  return { json, more: false };
 }
+
+/** Builds a message whose `revisions` array is the given JSON texts, without re-serialising them. */
+export function encodeWithRevisions(fields: Record<string, unknown>, revisions: readonly string[]): Uint8Array {
+  const head = JSON.stringify(fields);
+  return encoder.encode(`${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"revisions":[${revisions.join(',')}]}`);
+}
+
+const encoder = new TextEncoder();

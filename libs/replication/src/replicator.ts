@@ -7,12 +7,12 @@ import { nameKey } from '@domsim/names';
 import { FaultTable } from './faults/fault-table';
 import { LinkGate } from './faults/link-gate';
 import { RateLimitedWarnings, type ReplicationLogger } from './logger';
-import { decodeMessage, encodeMessage, type PushMessage, pushMessageSchema, type VectorMessage, vectorMessageSchema } from './messages';
+import { decodeMessage, encodeMessage, pushMessageSchema, type VectorMessage, vectorMessageSchema } from './messages';
 import type { ReplicationDirectory } from './replication-directory';
 import { type HistoryDirection, ReplicationHistory } from './replication-history';
 import { type DatabaseResult, type JobResult, ReplicationJobQueue, type ReplicationJob } from './replication-jobs';
 import { ReplicationResponder } from './replication-responder';
-import { askToPull, MAX_MESSAGE_BYTES, pullFrom, pushTo, SessionError, type SessionContext } from './replication-sessions';
+import { askToPull, encodeWithRevisions, MAX_MESSAGE_BYTES, pullFrom, pushTo, SessionError, type SessionContext } from './replication-sessions';
 import { type Delivery, ReplicationCounters, type ReplicationStatistics } from './replication-stats';
 import type { SessionCounts } from './session-counts';
 import type { DomainSubjects } from './subjects';
@@ -196,9 +196,19 @@ export class Replicator {
     }
   }
 
+  /**
+   * Pulls each replica from its peers one after another: the first usually brings everything,
+   * and the others then send only what it lacked, instead of every peer sending it all at once.
+   */
   private async catchUp(): Promise<void> {
-    const sessions = this.options.store.replicas().flatMap((replica) => this.catchUpPeers(replica.replicaId).map((peer) => this.pull(peer, replica.replicaId)));
-    await Promise.allSettled(sessions);
+    await Promise.allSettled(
+      this.options.store.replicas().map(async (replica) => {
+        for (const peer of this.catchUpPeers(replica.replicaId)) {
+          if (this.stopped) return;
+          await this.pull(peer, replica.replicaId).catch(() => undefined);
+        }
+      }),
+    );
   }
 
   /** Cluster mates that host the replica, plus the setup sources while the replica is still empty. */
@@ -295,20 +305,20 @@ export class Replicator {
 
   private publishRevisions(replicaId: string, revisions: readonly Revision[]): void {
     const { connection, subjects, server } = this.options;
-    let chunk: Revision[] = [];
+    let chunk: string[] = [];
     let bytes = 0;
     const flush = () => {
       if (chunk.length === 0) return;
-      connection.publish(subjects.push(replicaId), encodeMessage({ v: 1, from: server, replicaId, revisions: chunk } satisfies PushMessage));
+      connection.publish(subjects.push(replicaId), encodeWithRevisions({ v: 1, from: server, replicaId }, chunk));
       this.counters.revisionsPushed += chunk.length;
       chunk = [];
       bytes = 0;
     };
     for (const revision of revisions) {
-      const size = JSON.stringify(revision).length;
-      if (bytes + size > MAX_MESSAGE_BYTES) flush();
-      chunk.push(revision);
-      bytes += size;
+      const json = JSON.stringify(revision);
+      if (bytes + json.length > MAX_MESSAGE_BYTES) flush();
+      chunk.push(json);
+      bytes += json.length;
     }
     flush();
   }

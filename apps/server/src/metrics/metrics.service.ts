@@ -132,11 +132,7 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
       labelNames: ['replica'],
       registers,
       collect() {
-        for (const replica of store.replicas()) {
-          let conflicts = 0;
-          for (const note of replica.documents()) if (note.conflictOf !== undefined) conflicts += 1;
-          this.set({ replica: replica.info.path }, conflicts);
-        }
+        for (const replica of store.replicas()) this.set({ replica: replica.info.path }, replica.conflictCount());
       },
     });
     new Gauge({

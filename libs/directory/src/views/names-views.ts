@@ -30,6 +30,7 @@ export const CERTIFICATES_VIEW: ViewDefinition = {
   name: 'Certificates',
   aliases: ['($Certifiers)', 'Certs'],
   database: NAMES_NSF,
+  forms: [Forms.Certifier, Forms.Certificate],
   selects: (note) => isForm(note, Forms.Certifier, Forms.Certificate),
   sortColumns: 3,
   columns: [
@@ -45,6 +46,7 @@ export const SERVERS_VIEW: ViewDefinition = {
   name: 'Servers',
   aliases: ['($Servers)', 'Server\\Servers'],
   database: NAMES_NSF,
+  forms: [Forms.Server],
   selects: (note) => isForm(note, Forms.Server),
   sortColumns: 1,
   columns: [
@@ -59,6 +61,7 @@ export const PEOPLE_VIEW: ViewDefinition = {
   name: 'People',
   aliases: ['($People)', 'People\\People'],
   database: NAMES_NSF,
+  forms: [Forms.Person],
   selects: (note) => isForm(note, Forms.Person),
   sortColumns: 1,
   columns: [
@@ -71,6 +74,7 @@ export const CONNECTIONS_VIEW: ViewDefinition = {
   name: 'Connections',
   aliases: ['($Connections)', 'Server\\Connections'],
   database: NAMES_NSF,
+  forms: [Forms.Connection],
   selects: (note) => isForm(note, Forms.Connection),
   sortColumns: 2,
   columns: [

@@ -12,6 +12,8 @@ export interface ViewDefinition {
   readonly aliases: readonly string[];
   /** The database the view belongs to, e.g. `names.nsf`. */
   readonly database: string;
+  /** The forms the view selects from; the view reads only those notes. */
+  readonly forms: readonly string[];
   readonly selects: (note: Note) => boolean;
   readonly columns: readonly ViewColumn[];
   /** Number of leading columns the rows are sorted by. */
@@ -30,7 +32,7 @@ export function renderView(view: ViewDefinition, replica: ReplicaState): ViewRow
   const main: Array<{ note: Note; values: Record<string, string> }> = [];
   const conflicts = new Map<string, Array<{ note: Note; values: Record<string, string> }>>();
 
-  for (const note of replica.documents()) {
+  for (const note of replica.documentsOfForms(view.forms)) {
     if (!view.selects(note)) continue;
     const values = Object.fromEntries(view.columns.map((column) => [column.title, column.value(note)]));
     if (note.conflictOf === undefined) {
