@@ -54,9 +54,13 @@ export async function measureLoad(options: LoadOptions, floors: Floors): Promise
     const progress: number[] = [];
     const catchUpStart = now();
     await domain.startServer(server3);
+    const answeredAt = now();
+    const heldOnAnswer = await counterOn(domain, server3, server1);
     await waitForCounter(domain, server3, server1, target, 300_000, (value) => progress.push(value));
     const catchUpSeconds = (now() - catchUpStart) / 1000;
-    const catchUpRate = missed / catchUpSeconds;
+    const afterAnswerSeconds = (now() - answeredAt) / 1000;
+    const catchUpRate = (target - heldOnAnswer) / afterAnswerSeconds;
+    const startSeconds = (answeredAt - catchUpStart) / 1000;
     const partial = progress.filter((value) => value > beforeGap && value < target).length;
 
     const loadedMb = domain.serverNames.map((server) => residentMegabytes(domain.pidOf(server)));
@@ -107,12 +111,12 @@ export async function measureLoad(options: LoadOptions, floors: Floors): Promise
       },
       {
         suite: 'catch-up',
-        metric: `server3 stored ${missed.toLocaleString('en-US')} missed events`,
+        metric: `server3 stored ${missed.toLocaleString('en-US')} missed events, from when it answers again`,
         value: catchUpRate,
         unit: 'events/s',
         floor: { value: floors.appendBatchPerSecond, what: 'batched durable append' },
         target: { value: 50_000, better: 'higher' },
-        note: `${catchUpSeconds.toFixed(1)} s from starting the process; health (and so domsim status) reported ${partial} intermediate counters while it caught up`,
+        note: `the process took ${startSeconds.toFixed(1)} s to start and answer, and had all ${missed.toLocaleString('en-US')} events ${catchUpSeconds.toFixed(1)} s after it was started (${Math.round(missed / catchUpSeconds).toLocaleString('en-US')} events/s counting the start); health, and so domsim status, reported ${partial} counters in between while it caught up`,
       },
       ...domain.serverNames.map((server, index): Result => ({ suite: 'memory', metric: `RSS of ${server.replace(/^CN=|\/O=.*/g, '')} idle`, value: idleMb[index], unit: 'MB', target: { value: 100, better: 'lower' } })),
       ...domain.serverNames.map((server, index): Result => ({
