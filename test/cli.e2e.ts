@@ -357,7 +357,7 @@ describe('domsim CLI', () => {
       expect(again.status).toBe(2);
       expect(again.stderr).toContain('server3/renovations is already running');
       expect(restarted.status).toBe(0);
-      expect(restarted.stdout).toMatch(/Stopped NATS node 1 \(pid \d+\)\nStarted NATS node 1 on nats:\/\/127\.0\.0\.1:\d+ \(pid \d+\)\n/);
+      expect(restarted.stdout).toMatch(/Stopped NATS node 1 \(pid \d+\)\nStarted NATS node 1 on nats:\/\/127\.0\.0\.1:\d+ \(pid \d+\)\n3 servers answer again\n/);
       expect(fault.status).toBe(0);
       expect(fault.stdout).toContain('Link server1/renovations -> *: latency 50ms drop 5%');
       expect(bad.status).toBe(1);

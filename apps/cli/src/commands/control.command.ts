@@ -82,7 +82,22 @@ export async function runNatsControl(action: NatsAction, options: { readonly dat
     process.stdout.write(`Started NATS node ${index + 1} on ${started.url} (pid ${pid})\n`);
   }
   writeRunState(root, updateNatsPid(state, index, pid));
+  if (action !== 'stop') await waitForServersToReconnect(state, options.data);
   return ExitCode.Ok;
+}
+
+/** Waits until every running server answers again, so the next command finds them connected. */
+async function waitForServersToReconnect(state: RunState, data: string): Promise<void> {
+  const { client } = await connectToDomain({ data });
+  try {
+    const running = state.servers.filter(isServerRunning);
+    await Promise.all(running.map((server) => client.waitUntilAnswering(server.name, 30_000)));
+    process.stdout.write(`${running.length} servers answer again\n`);
+  } catch (error) {
+    throw new CliError(`NATS is back, but not every server answered within 30 s: ${(error as Error).message}`);
+  } finally {
+    await client.close();
+  }
 }
 
 /** `domsim fault FROM TO FAULT...` and `domsim heal`: link faults through any server's console. */

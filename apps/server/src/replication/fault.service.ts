@@ -29,6 +29,8 @@ const snapshotSchema = z.strictObject({
 
 type Snapshot = z.infer<typeof snapshotSchema>;
 
+const REPUBLISH_MS = 2_000;
+
 /**
  * The domain's link faults. Every server holds the whole table, applies the links that end
  * at itself, and shares changes over NATS, so a fault set at any console (or by the CLI or
@@ -42,6 +44,7 @@ export class FaultService implements OnApplicationBootstrap, OnModuleDestroy {
   readonly seed: number;
   private readonly logger = new Logger('Faults');
   private readonly subscriptions: Subscription[] = [];
+  private republisher: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(SERVER_RUNTIME) private readonly runtime: ServerRuntime,
@@ -64,6 +67,12 @@ export class FaultService implements OnApplicationBootstrap, OnModuleDestroy {
     );
     await this.fetchTable();
     void this.refetchOnReconnect();
+    // Servers that were reconnecting when a change was published would never see it; the
+    // table is published again now and then, and the newest version wins everywhere.
+    this.republisher = setInterval(() => {
+      if (this.table.version > 0 && !this.connection.isClosed()) this.publish();
+    }, REPUBLISH_MS);
+    this.republisher.unref();
   }
 
   /** Asks the other servers for their fault table; none answers while no fault was ever set. */
@@ -84,6 +93,7 @@ export class FaultService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    if (this.republisher !== undefined) clearInterval(this.republisher);
     for (const subscription of this.subscriptions) subscription.unsubscribe();
   }
 
