@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { findNatsServerBinary } from '@domsim/launcher';
+import { findNatsServerBinary, stopAttachedChildren } from '@domsim/launcher';
 
 import { describeMachine, renderMarkdown, type Result } from './report';
 import { measureFloors } from './suites/floors';
@@ -73,7 +73,16 @@ async function main(): Promise<void> {
   step(`wrote docs/benchmarks.md and bench/results/latest.json (${missed.length} targets missed)`);
 }
 
+// An interrupted bench must not leave its nats-servers and server processes running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stopAttachedChildren();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
+
 main().catch((error: unknown) => {
   process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  stopAttachedChildren();
   process.exit(1);
 });

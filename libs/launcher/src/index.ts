@@ -14,7 +14,7 @@ export {
   waitForRoutes,
 } from './nats-cluster';
 export { canConnect, findFreePort } from './ports';
-export { commandLineOf, isAlive, terminate, waitFor } from './processes';
+export { commandLineOf, isAlive, stopAttachedChildren, terminate, waitFor } from './processes';
 export { hostEntryPoint, type HostProcessOptions, serverEntryPoint, type ServerProcessOptions, spawnHostProcess, spawnServerProcess } from './server-process';
 export { natsCredentialEnvironment, type RunningDomain, type RunningServer, SERVER_OUTPUT_FILE, startDomain, type StartDomainOptions } from './domain-runner';
 export { isRecordedProcess, isServerRunning, liveProcesses, readRunState, removeRunState, RUN_STATE_FILE, recordedNatsProcesses, type RunState, writeRunState } from './run-state';

@@ -6,7 +6,7 @@ import { delimiter, dirname, join } from 'node:path';
 
 import { NatsServerNotFoundError, StartTimeoutError } from './errors';
 import { canConnect, findFreePort } from './ports';
-import { isAlive, terminate, waitFor } from './processes';
+import { isAlive, terminate, trackAttachedChild, waitFor } from './processes';
 
 export interface NatsServerOptions {
   readonly host?: string;
@@ -105,6 +105,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   if (options.detached === true) child.unref();
+  else trackAttachedChild(child);
 
   const timeoutMs = options.startTimeoutMs ?? 10_000;
   const ready = await waitFor(async () => child.exitCode !== null || (await canConnect(host, port)), timeoutMs, 10);

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -62,4 +63,30 @@ export async function terminate(pid: number, graceMs = 10_000): Promise<'not-run
   }
   await waitFor(() => !isAlive(pid), 5_000, 25);
   return 'killed';
+}
+
+/** Child processes started attached (not detached); they should end with the process that started them. */
+const attachedChildren = new Set<ChildProcess>();
+
+/** Remembers an attached child until it exits, so `stopAttachedChildren` can end it. */
+export function trackAttachedChild(child: ChildProcess): void {
+  attachedChildren.add(child);
+  child.once('exit', () => attachedChildren.delete(child));
+}
+
+/**
+ * Sends SIGKILL to every attached child still running. For a process that is itself being
+ * stopped by a signal and has no time for an orderly shutdown (the bench, a test runner).
+ */
+export function stopAttachedChildren(): void {
+  for (const child of attachedChildren) {
+    if (child.pid !== undefined && child.exitCode === null) {
+      try {
+        process.kill(child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  attachedChildren.clear();
 }

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 
 import { packageRoot } from '@domsim/topology';
 
+import { trackAttachedChild } from './processes';
+
 export interface ServerProcessOptions {
   readonly dataDir: string;
   readonly natsUrl: string;
@@ -34,6 +36,7 @@ export function spawnServerProcess(options: ServerProcessOptions): ChildProcess 
     },
   });
   if (options.detached === true) child.unref();
+  else trackAttachedChild(child);
   return child;
 }
 
@@ -58,5 +61,6 @@ export function spawnHostProcess(options: HostProcessOptions): ChildProcess {
     env: { ...process.env, ...options.environment },
   });
   if (options.detached === true) child.unref();
+  else trackAttachedChild(child);
   return child;
 }
