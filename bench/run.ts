@@ -18,7 +18,13 @@ const ROOT = join(__dirname, '..', '..');
 const COMMAND = `${QUICK ? 'BENCH_QUICK=1 ' : ''}${process.env.BENCH_SUITES === undefined ? '' : `BENCH_SUITES=${process.env.BENCH_SUITES} `}npm run bench`;
 
 /** Why a missed target is missed, from profiling on the machine the page names; printed only for missed targets. */
-const BOUNDS: Record<string, string> = {};
+const BOUNDS: Record<string, string> = {
+  memory:
+    'memory: Node.js alone is 42 MB RSS here, and loading NestJS, its HTTP and microservice packages, the nats client and better-sqlite3 takes it to 81 MB before any server starts, so an idle server cannot get far under 100 MB. ' +
+    'Each server keeps every document of its databases in memory, as views need them: 100,000 test documents are 46 MB of live heap (about 460 B each), and after a write burst V8 keeps roughly as much again as free heap it has not returned. ' +
+    'Running with --optimize-for-size holds the heap to its live size (137 MB instead of 201 MB for the bare store with 100,000 documents) but wrote 30% slower, and a 2 MB young generation (--max-semi-space-size=2) saved 16 MB at a cost of 20% of throughput, so neither is the default. ' +
+    'Meeting 100 MB after 100,000 events needs the documents kept in SQLite and read on demand; that is future work.',
+};
 
 async function main(): Promise<void> {
   const results: Result[] = [];
