@@ -117,6 +117,37 @@ describe('parseTopology', () => {
       ],
     ],
     [
+      'a person listed twice',
+      edited('  - name: web user/renovations ', '  - name: totp user/mfatest1\n    internetAddress: other@mfatest1.example\n  - name: web user/renovations '),
+      [{ field: 'people[2].name', reason: 'CN=totp user/O=mfatest1 is already people[1]; a name may appear once' }],
+    ],
+    [
+      'two people with one Internet address',
+      edited('internetAddress: web.user@renovations.example', 'internetAddress: Totp.User@mfatest1.example'),
+      [{ field: 'people[2].internetAddress', reason: 'Totp.User@mfatest1.example is already the Internet address of people[1]; Internet addresses must be unique' }],
+    ],
+    [
+      'a vault listed twice',
+      edited(
+        '# The TOTP fields',
+        '  - name: /renovationsvault\n    servers: [server3/renovations]\n    administrationServers: [server3/renovations]\n    administrators: [renovations admin/renovations]\n\n# The TOTP fields',
+      ),
+      [{ field: 'vaults[1].name', reason: 'vault O=renovationsvault is already vaults[0]; give each vault its own name' }],
+    ],
+    [
+      'a user in two vaults',
+      edited(
+        '# The TOTP fields',
+        '  - name: /othervault\n    servers: [server3/renovations]\n    administrationServers: [server3/renovations]\n    administrators: [renovations admin/renovations]\n    users: [totp user/mfatest1]\n\n# The TOTP fields',
+      ),
+      [{ field: 'vaults[1].users[0]', reason: "CN=totp user/O=mfatest1 is already a user of vaults[0]; a user's ID is in one vault" }],
+    ],
+    [
+      'a connection listed twice',
+      edited('    interval: 60s', '    interval: 60s\n  - source: server3/renovations\n    destination: server1/renovations\n    type: pull-push\n    interval: 60s'),
+      [{ field: 'connections[1]', reason: 'repeats connections[0] (same servers, type, schedule and databases); remove one or change its schedule' }],
+    ],
+    [
       'a server in two clusters',
       edited('connections:', '  - name: second\n    servers: [server1/renovations, server2/renovations]\n\nconnections:'),
       [

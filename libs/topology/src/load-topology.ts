@@ -274,9 +274,20 @@ function checkReferences(topology: Topology, problems: TopologyProblem[]): void 
       problems.push({ field: `servers[${index}].name`, reason: `${server.name} is not under any organization in organizations (${[...organizationKeys].join(', ')})` });
     }
   });
+  const personIndexes = new Map<string, number>();
+  const addressIndexes = new Map<string, number>();
   topology.people.forEach((person, index) => {
     if (!underKnownOrganization(person.name)) {
       problems.push({ field: `people[${index}].name`, reason: `${person.name} is not under any organization in organizations` });
+    }
+    const earlier = personIndexes.get(nameKey(person.name));
+    if (earlier !== undefined) problems.push({ field: `people[${index}].name`, reason: `${person.name} is already people[${earlier}]; a name may appear once` });
+    else personIndexes.set(nameKey(person.name), index);
+    if (person.internetAddress !== undefined) {
+      const address = person.internetAddress.toLowerCase();
+      const owner = addressIndexes.get(address);
+      if (owner !== undefined) problems.push({ field: `people[${index}].internetAddress`, reason: `${person.internetAddress} is already the Internet address of people[${owner}]; Internet addresses must be unique` });
+      else addressIndexes.set(address, index);
     }
   });
 
@@ -300,11 +311,22 @@ function checkReferences(topology: Topology, problems: TopologyProblem[]): void 
     if (nameKey(connection.source) === nameKey(connection.destination)) {
       problems.push({ field: `connections[${index}].destination`, reason: 'a server cannot replicate with itself' });
     }
+    const twin = topology.connections.findIndex((other) => connectionKey(other) === connectionKey(connection));
+    if (twin !== index) {
+      problems.push({ field: `connections[${index}]`, reason: `repeats connections[${twin}] (same servers, type, schedule and databases); remove one or change its schedule` });
+    }
   });
 
   const personKeys = new Set(topology.people.map((person) => nameKey(person.name)));
+  const vaultOfUser = new Map<string, string>();
   topology.vaults.forEach((vault, index) => {
     const field = `vaults[${index}]`;
+    const earlier = topology.vaults.findIndex((other) => nameKey(other.name) === nameKey(vault.name));
+    if (earlier !== index) problems.push({ field: `${field}.name`, reason: `vault ${vault.name} is already vaults[${earlier}]; give each vault its own name` });
+    const sameDatabase = topology.vaults.findIndex((other) => other.database.toLowerCase() === vault.database.toLowerCase());
+    if (sameDatabase !== index && earlier === index) {
+      problems.push({ field: `${field}.database`, reason: `${vault.database} is already the database of vaults[${sameDatabase}]; give each vault its own database` });
+    }
     vault.servers.forEach((server, i) => {
       if (!serverKeys.has(nameKey(server))) problems.push({ field: `${field}.servers[${i}]`, reason: `server ${server} is not in servers` });
     });
@@ -318,6 +340,9 @@ function checkReferences(topology: Topology, problems: TopologyProblem[]): void 
     });
     vault.users.forEach((person, i) => {
       if (!personKeys.has(nameKey(person))) problems.push({ field: `${field}.users[${i}]`, reason: `${person} is not in people` });
+      const other = vaultOfUser.get(nameKey(person));
+      if (other !== undefined) problems.push({ field: `${field}.users[${i}]`, reason: `${person} is already a user of ${other}; a user's ID is in one vault` });
+      vaultOfUser.set(nameKey(person), field);
     });
     vault.trustedWebServers.forEach((server, i) => {
       if (!serverKeys.has(nameKey(server))) problems.push({ field: `${field}.trustedWebServers[${i}]`, reason: `server ${server} is not in servers` });
@@ -335,6 +360,11 @@ function checkReferences(topology: Topology, problems: TopologyProblem[]): void 
 }
 
 /** The directory of domsim's package.json, found by walking up from this file. */
+/** What makes two connection documents the same: their servers, type, schedule and databases. */
+function connectionKey(connection: Topology['connections'][number]): string {
+  return JSON.stringify([nameKey(connection.source), nameKey(connection.destination), connection.type, connection.interval, connection.window, [...connection.databases].sort(), connection.enabled]);
+}
+
 export function packageRoot(): string {
   let directory = __dirname;
   for (;;) {
