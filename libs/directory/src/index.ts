@@ -15,6 +15,7 @@ export { deriveUnid, newReplicaId, newUnid } from './ids';
 export { findItem, textItem, textListItem } from './items';
 export { NoteHistory } from './note-history';
 export { type Note, type NoteSummary, type ReplicaInfo, ReplicaState } from './replica-state';
+export { checkRevision, type RevisionCheckResult } from './revision-validator';
 export { type ItemValue, type Items, REPLICA_ID_PATTERN, type Revision, type RevisionRef, revisionKey, revisionSchema, UNID_PATTERN } from './revision';
 export { CERTIFICATES_VIEW, CONNECTIONS_VIEW, displayDate, displayName, NAMES_VIEWS, PEOPLE_VIEW, SERVERS_VIEW } from './views/names-views';
 export { findView, renderView, type ViewColumn, type ViewDefinition, type ViewRow } from './views/view-definition';

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import { CONFLICT_ITEM, REF_ITEM } from './forms';
 import { deriveUnid } from './ids';
@@ -186,7 +186,7 @@ export class ReplicaState {
 function stateHash(history: NoteHistory): Buffer {
   const { winner, conflicts } = history.resolve();
   const losers = conflicts.length === 0 ? '' : conflicts.map(revisionKey).sort().join(',');
-  return createHash('sha256').update(`${history.unid} ${revisionKey(winner)} ${winner.deleted ? 'deleted' : 'live'} ${losers}`).digest();
+  return hash('sha256', `${history.unid} ${revisionKey(winner)} ${winner.deleted ? 'deleted' : 'live'} ${losers}`, 'buffer');
 }
 
 function xorInto(target: Buffer, value: Buffer): void {

@@ -41,8 +41,8 @@ export function revisionKey(ref: RevisionRef): string {
 export const REPLICA_ID_PATTERN = /^[0-9A-F]{8}:[0-9A-F]{8}$/;
 export const UNID_PATTERN = /^[0-9A-F]{32}$/;
 
-const MAX_ITEM_COUNT = 256;
-const MAX_TEXT_LENGTH = 64 * 1024;
+export const MAX_ITEM_COUNT = 256;
+export const MAX_TEXT_LENGTH = 64 * 1024;
 
 const itemValueSchema = z.union([
   z.string().max(MAX_TEXT_LENGTH),

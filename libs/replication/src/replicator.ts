@@ -1,6 +1,6 @@
 import type { Msg, NatsConnection, Subscription } from 'nats';
 
-import { type DirectoryStore, type ReceiveResult, type Revision, revisionSchema, sameDatabasePath } from '@domsim/directory';
+import { checkRevision, type DirectoryStore, type ReceiveResult, type Revision, sameDatabasePath } from '@domsim/directory';
 import type { VersionVector } from '@domsim/event-log';
 import { nameKey } from '@domsim/names';
 
@@ -397,18 +397,18 @@ export class Replicator {
   private receive(from: string, replicaId: string, raw: readonly unknown[], delivery: Delivery): ReceiveResult {
     const revisions: Revision[] = [];
     for (const candidate of raw) {
-      const parsed = revisionSchema.safeParse(candidate);
-      if (!parsed.success) {
+      const checked = checkRevision(candidate);
+      if (!checked.ok) {
         this.counters.revisionsRejected += 1;
-        this.warnings.warn('invalid revision', `Rejected an invalid revision from ${from}: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
+        this.warnings.warn('invalid revision', `Rejected an invalid revision from ${from}: ${checked.field}: ${checked.reason}`);
         continue;
       }
-      if (parsed.data.replicaId !== replicaId) {
+      if (checked.revision.replicaId !== replicaId) {
         this.counters.revisionsRejected += 1;
-        this.warnings.warn('replica mismatch', `Rejected a revision of replica ${parsed.data.replicaId} sent from ${from} as part of ${replicaId}`);
+        this.warnings.warn('replica mismatch', `Rejected a revision of replica ${checked.revision.replicaId} sent from ${from} as part of ${replicaId}`);
         continue;
       }
-      revisions.push(parsed.data as Revision);
+      revisions.push(checked.revision);
     }
 
     const result = this.options.store.receive(revisions);
