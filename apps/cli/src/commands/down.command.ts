@@ -1,3 +1,6 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+
 import {
   commandLineOf,
   findDomainProcesses,
@@ -6,6 +9,7 @@ import {
   isSameProcess,
   isServerRunning,
   liveLockHolder,
+  readDomainLock,
   readRunState,
   recordedNatsProcesses,
   removeRunState,
@@ -14,6 +18,7 @@ import {
   waitFor,
 } from '@domsim/launcher';
 import { abbreviate } from '@domsim/names';
+import { DOMAIN_LOCK_FILE } from '@domsim/topology';
 
 import { CliError, ExitCode } from '../cli-error';
 import { openDomainDirectory } from '../domain-context';
@@ -32,7 +37,8 @@ export async function runDown(options: DownOptions): Promise<number> {
   const { root, manifest } = openDomainDirectory(options.data);
 
   // A `domsim up` that still runs (in the foreground, or still starting) stops its own processes when asked; let it.
-  await stopRunningUp(root, options.data);
+  const stoppedUp = await stopRunningUp(root, options.data);
+  removeStaleLock(root);
 
   let state: RunState | undefined;
   try {
@@ -45,7 +51,8 @@ export async function runDown(options: DownOptions): Promise<number> {
     process.stdout.write(`Ignoring ${error.file}: ${error.reason}\n`);
   }
   if (state === undefined && !options.force) {
-    process.stdout.write(`Domain ${manifest.domain} in ${options.data} is not running; nothing to stop.\n`);
+    const outcome = stoppedUp ? `stopped; its data in ${options.data} is kept` : `in ${options.data} is not running; nothing to stop`;
+    process.stdout.write(`Domain ${manifest.domain} ${outcome}.\n`);
     return ExitCode.Ok;
   }
 
@@ -57,14 +64,21 @@ export async function runDown(options: DownOptions): Promise<number> {
   return ExitCode.Ok;
 }
 
-async function stopRunningUp(root: string, data: string): Promise<void> {
+/** Asks the live holder of the domain's lock (a running `domsim up`) to stop; returns whether there was one. */
+async function stopRunningUp(root: string, data: string): Promise<boolean> {
   const holder = liveLockHolder(root);
-  if (holder === undefined || holder.pid === process.pid) return;
+  if (holder === undefined || holder.pid === process.pid) return false;
   process.stdout.write(`Asking domsim ${holder.command} (pid ${holder.pid}) to stop the domain...\n`);
   process.kill(holder.pid, 'SIGTERM');
   if (!(await waitFor(() => !isSameProcess(holder.pid, holder.identity), STOP_GRACE_MS + 5_000, 50))) {
     throw new CliError(`domsim ${holder.command} (pid ${holder.pid}) did not stop within ${(STOP_GRACE_MS + 5_000) / 1000} s; end it with kill ${holder.pid}, then run domsim down --data ${data} again`);
   }
+  return true;
+}
+
+/** Removes a lock file left by a `domsim up` that was killed (SIGKILL) and so could not remove it. */
+function removeStaleLock(root: string): void {
+  if (readDomainLock(root) !== undefined && liveLockHolder(root) === undefined) rmSync(join(root, DOMAIN_LOCK_FILE), { force: true });
 }
 
 /** Stops the processes run.json records: servers first, then the private NATS servers. */

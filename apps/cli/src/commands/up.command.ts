@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { type DomainClient, type HealthReply, replicasAgree } from '@domsim/client';
@@ -149,6 +149,7 @@ function findNatsServer(): void {
  * created is removed again when the domain cannot be created in it.
  */
 function prepareDomain(root: string, options: UpOptions): { manifest: DomainManifest; lock: DomainLock } {
+  if (existsSync(root) && !statSync(root).isDirectory()) throw new CliError(`--data ${options.data} is a file, not a directory; give a new or existing domain directory`, ExitCode.Usage);
   let existing: DomainManifest | undefined;
   try {
     existing = readDomainManifest(root);
