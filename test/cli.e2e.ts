@@ -533,7 +533,7 @@ describe('domsim CLI', () => {
     const forced = domsim(['down', '--data', target, '--force']);
 
     expect(down.status).toBe(1);
-    expect(down.stderr).toContain('run.json is not a valid record of a running domain: servers:');
+    expect(down.stderr).toContain('run.json is not a valid record of a running domain: startedAt: Invalid input');
     expect(forced.status).toBe(0);
     expect(forced.stdout).toContain('found by its command line');
     expect(pids.filter(isAlive)).toEqual([]);

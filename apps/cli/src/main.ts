@@ -27,7 +27,7 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** A --timeout option in seconds that also takes the units ms, s and m. */
+/** Builds a --timeout option whose value is in seconds and may carry the unit ms, s or m. */
 function timeoutOption(what: string, defaultSeconds: number): Option {
   return new Option('--timeout <duration>', `${what}: a time such as 30s, 500ms or 2m, a bare number is seconds, at most ${MAX_TIMEOUT_SECONDS / 60}m`)
     .argParser(parseTimeout)
@@ -194,7 +194,7 @@ program.parseAsync(process.argv).catch((error: unknown) => {
   process.exit(ExitCode.Failed);
 });
 
-/** One line for an error domsim did not expect, or its stack trace with DOMSIM_DEBUG=1. */
+/** Formats an error domsim did not expect as one line, or as its stack trace with DOMSIM_DEBUG=1. */
 function describeUnexpected(error: unknown): string {
   if (DEBUG) return error instanceof Error ? (error.stack ?? error.message) : String(error);
   const message = error instanceof Error ? error.message : String(error);

@@ -2,7 +2,7 @@ import { InvalidArgumentError } from 'commander';
 
 import { MAX_CLUSTER_NODES } from '@domsim/launcher';
 
-/** The longest wait a --timeout accepts: one hour. */
+/** Maximum --timeout, in seconds: one hour. */
 export const MAX_TIMEOUT_SECONDS = 3600;
 
 const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60 };

@@ -8,7 +8,7 @@ import { isSameProcess, processIdentity } from './processes';
 /** The process that holds a domain directory's lock, as written in the lock file. */
 export interface DomainLockHolder {
   readonly pid: number;
-  /** What `processIdentity` returned for the holder, to tell it from a later process with its pid. */
+  /** Process identity of the holder (`processIdentity`), to tell it from a later process with its pid. */
   readonly identity?: string;
   /** The domsim command that took the lock, e.g. `up`. */
   readonly command: string;
@@ -68,8 +68,8 @@ export function acquireDomainLock(root: string, command: string): DomainLock {
 }
 
 /**
- * Returns the holder named in the lock file; undefined when there is no lock file or it cannot
- * be read (a holder that died while writing it), which makes it stale.
+ * Returns the holder named in the lock file. Returns undefined when there is no lock file, or
+ * when it cannot be read because its holder died while writing it, which makes it stale.
  */
 export function readDomainLock(root: string): DomainLockHolder | undefined {
   try {

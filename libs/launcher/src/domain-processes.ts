@@ -36,7 +36,7 @@ export function findDomainProcesses(root: string): DomainProcess[] {
   return found;
 }
 
-/** The kind of domsim process these arguments start for `domainRoot`, or undefined for any other process. */
+/** Classifies a command line as a domsim process of `domainRoot`; returns undefined for any other process. */
 export function domainProcessKind(args: readonly string[], domainRoot: string): DomainProcess['kind'] | undefined {
   const under = (path: string | undefined) => path !== undefined && (path === domainRoot || path.startsWith(`${domainRoot}${sep}`));
   const valueOf = (flag: string) => {

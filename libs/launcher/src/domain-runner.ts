@@ -169,7 +169,7 @@ function natsNodeRecords(cluster: StartedNatsCluster): NonNullable<RunState['nat
     .filter((node) => node.pid > 0);
 }
 
-/** What the steps of startDomain share while it starts servers. */
+/** State that the steps of startDomain share while it starts servers. */
 interface LaunchContext {
   readonly options: StartDomainOptions;
   readonly root: string;
@@ -254,7 +254,7 @@ async function waitUntilAnswering(server: RunningServer, client: DomainClient, t
     if (signal?.aborted === true) reject(new StartAbortedError());
     signal?.addEventListener('abort', () => reject(new StartAbortedError()), { once: true });
   });
-  // Whichever loses the race rejects later with nobody listening.
+  // The promises that lose the race reject later, when no caller awaits them.
   exited.catch(() => undefined);
   aborted.catch(() => undefined);
   try {

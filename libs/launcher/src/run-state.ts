@@ -8,7 +8,7 @@ import { commandLineOf, isSameProcess } from './processes';
 /** File in the domain directory that records the processes `domsim up` started. */
 export const RUN_STATE_FILE = 'run.json';
 
-/** What `processIdentity` returned for a process when it was recorded; absent in files from older versions. */
+/** Process identity (`processIdentity`) recorded with a pid; absent in files from older versions. */
 const identitySchema = z.string().min(1).optional();
 
 const runStateSchema = z.strictObject({
@@ -112,10 +112,9 @@ export function removeRunState(root: string): void {
 }
 
 /**
- * True when the pid still belongs to the process that was recorded: the same process identity
- * (boot and start time) where one was recorded, and (where /proc exists) the recorded data
- * directory or NATS log on its command line, so a recycled pid is never taken for a domsim
- * process.
+ * True when the pid still belongs to the process that was recorded. Where an identity was
+ * recorded, the boot and start time must match. Where /proc exists, the command line must
+ * contain the marker (the data directory, or nats-server). A recycled pid therefore fails.
  */
 export function isRecordedProcess(pid: number, marker: string, identity?: string): boolean {
   if (!isSameProcess(pid, identity)) return false;

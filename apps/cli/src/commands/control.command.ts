@@ -121,7 +121,7 @@ export async function runFault(from: string, to: string, words: readonly string[
   return runFaultCommand(`sim fault ${source} ${target} ${words.join(' ')}`, options);
 }
 
-/** A link end as the console command takes it: `*`, or a server of the domain, quoted when it contains a space. */
+/** Resolves a link end for the console command: `*`, or a server of the domain, quoted when it contains a space. */
 function faultEnd(typed: string, directory: DomainDirectory | undefined): string {
   if (typed === ANY_SERVER) return ANY_SERVER;
   const name = resolveServerName(typed, directory);

@@ -8,7 +8,7 @@ export interface ExecOptions extends ConnectionOptions {
   readonly timeout: number;
 }
 
-/** The longest console command read from standard input, in bytes. */
+/** Maximum size of a console command read from standard input, in bytes. */
 const MAX_STDIN_COMMAND_BYTES = 64 * 1024;
 
 /**
