@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 import { type DomainClient, type HealthReply, replicasAgree } from '@domsim/client';
 import {
@@ -177,7 +177,7 @@ function prepareDomain(root: string, options: UpOptions): { manifest: DomainMani
   }
 
   const createdRoot = !existsSync(root);
-  mkdirSync(root, { recursive: true, mode: 0o700 });
+  makeDirectories(root);
   const lock = lockDomain(root, options.data);
   try {
     const manifest = createDomain(topology, root, { topologySource: options.topology === undefined ? 'the default renovations domain' : topologyFile });
@@ -189,6 +189,17 @@ function prepareDomain(root: string, options: UpOptions): { manifest: DomainMani
     if (error instanceof DomainDirectoryError) throw new CliError(error.message, ExitCode.Usage);
     throw error;
   }
+}
+
+/**
+ * Creates a directory and its missing parents one level at a time.
+ * NOTE: mkdirSync with `recursive: true` loops forever under /proc on Node 20 (seen with
+ * `--data /proc/x` as root); creating each level on its own fails at once instead.
+ */
+function makeDirectories(directory: string): void {
+  if (existsSync(directory)) return;
+  makeDirectories(dirname(directory));
+  mkdirSync(directory, { mode: 0o700 });
 }
 
 /** Takes the domain directory's lock, so a second `up` on it at the same time is rejected. */
