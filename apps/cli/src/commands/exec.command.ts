@@ -41,6 +41,7 @@ export async function runExec(server: string, words: readonly string[], options:
 
 /** Reads one console command from standard input: its one non-empty line, without the line end. */
 async function readCommandFromStdin(): Promise<string> {
+  // NOTE: typed at a terminal, the command is echoed as usual; pipe it in to keep a password off the screen.
   if (process.stdin.isTTY === true) process.stderr.write('Console command (one line, then Enter and Ctrl-D): ');
   const chunks: Buffer[] = [];
   let size = 0;
