@@ -583,14 +583,25 @@ describe('domsim CLI', () => {
     expect(run.stderr).toContain(`option '--timeout <duration>' argument '${value}' is invalid. ${reason}`);
   });
 
-  it('up rejects a file as data directory', () => {
+  it('up and setup reject a file as data directory', () => {
     const file = join(workspace, 'plain-file');
     writeFileSync(file, 'not a domain');
 
-    const run = domsim(['up', '--data', file, '--detach']);
+    const up = domsim(['up', '--data', file, '--detach']);
+    const setup = domsim(['setup', '--data', file]);
 
+    expect(up.status).toBe(2);
+    expect(up.stderr).toContain(`--data ${file} is a file, not a directory`);
+    expect(setup.status).toBe(2);
+    expect(setup.stderr).toContain(`--data ${file} is a file, not a directory`);
+  });
+
+  it('exec checks the server name before connecting', () => {
+    const run = domsim(['exec', 'server9/renovations', 'show server', '--data', data]);
+
+    expect(existsSync(join(data, 'run.json'))).toBe(false);
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain(`--data ${file} is a file, not a directory`);
+    expect(run.stderr).toContain('server server9/renovations is not in domain renovations');
   });
 
   it('unexpected errors print one line and the debug hint', () => {

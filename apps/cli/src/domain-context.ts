@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { DomainClient } from '@domsim/client';
 import { InvalidRunStateError, liveProcesses, loadConsoleKeys, readRunState, type RunState } from '@domsim/launcher';
 import { abbreviate, InvalidNameError, nameKey } from '@domsim/names';
-import { DomainDirectoryError, type DomainManifest, readDomainManifest } from '@domsim/topology';
+import { DOMAIN_FILE, DomainDirectoryError, type DomainManifest, readDomainManifest } from '@domsim/topology';
 
 import { CliError, ExitCode } from './cli-error';
 
@@ -93,6 +93,16 @@ async function connect(natsUrl: string, domain: string, credentials: { user: str
   } catch (error) {
     throw new CliError(`cannot connect to NATS at ${natsUrl}: ${(error as Error).message}; is the domain running (domsim status)?`);
   }
+}
+
+/**
+ * Resolves a server name before connecting, so a wrong name is reported as such (exit code 2)
+ * even when the domain is not running. Uses domain.json where the directory has one.
+ */
+export function resolveServerBeforeConnecting(typed: string, options: ConnectionOptions): string {
+  const hasManifest = existsSync(resolve(options.data, DOMAIN_FILE));
+  const directory = options.nats === undefined || hasManifest ? openDomainDirectory(options.data) : undefined;
+  return resolveServerName(typed, directory);
 }
 
 /**

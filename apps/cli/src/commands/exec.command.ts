@@ -1,7 +1,7 @@
 import { ServerUnreachableError } from '@domsim/client';
 
 import { CliError, ExitCode } from '../cli-error';
-import { type ConnectionOptions, connectToDomain, resolveServerName } from '../domain-context';
+import { type ConnectionOptions, connectToDomain, resolveServerBeforeConnecting, resolveServerName } from '../domain-context';
 
 export interface ExecOptions extends ConnectionOptions {
   readonly json: boolean;
@@ -19,6 +19,8 @@ const MAX_STDIN_COMMAND_BYTES = 64 * 1024;
 export async function runExec(server: string, words: readonly string[], options: ExecOptions): Promise<number> {
   const command = words.length === 1 && words[0] === '-' ? await readCommandFromStdin() : words.join(' ').trim();
   if (command === '') throw new CliError('no console command given; e.g. domsim exec server1/renovations "show idvault"', ExitCode.Usage);
+
+  resolveServerBeforeConnecting(server, options);
 
   const { client, directory } = await connectToDomain(options);
   try {
