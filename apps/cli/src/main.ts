@@ -18,7 +18,7 @@ import { runUp } from './commands/up.command';
 import { runView } from './commands/view.command';
 import { CliError, ExitCode } from './cli-error';
 import { DEFAULT_DATA_DIRECTORY } from './domain-context';
-import { MAX_TIMEOUT_SECONDS, parseClusterSize, parseNatsUrls, parsePositiveInteger, parseTimeout } from './option-parsers';
+import { MAX_TIMEOUT_SECONDS, parseClusterSize, parseDirectory, parseNatsUrls, parsePositiveInteger, parseTimeout } from './option-parsers';
 
 /** Set DOMSIM_DEBUG=1 to print the stack trace of an unexpected error. */
 const DEBUG = process.env.DOMSIM_DEBUG !== undefined && process.env.DOMSIM_DEBUG !== '' && process.env.DOMSIM_DEBUG !== '0';
@@ -40,7 +40,7 @@ const program = new Command('domsim')
   .showHelpAfterError('(add --help for the commands and options)')
   .exitOverride();
 
-const dataOption = ['--data <dir>', 'domain directory (created by up on first use)', DEFAULT_DATA_DIRECTORY] as const;
+const dataOption = ['--data <dir>', 'domain directory (created by up on first use)', parseDirectory, DEFAULT_DATA_DIRECTORY] as const;
 const natsOption = () => new Option('--nats <url>', 'NATS server URL (nats://HOST:PORT or tls://HOST:PORT) of a domain not started from this directory').argParser(parseNatsUrls);
 const domainOption = ['--domain <name>', 'domain name, with --nats when the directory holds no domain.json'] as const;
 
@@ -127,7 +127,7 @@ program
 program
   .command('demo')
   .description('run the MFA trust flow on a fresh domain and narrate it with propagation times')
-  .option('--data <dir>', 'directory for the demo domain (default: a temporary directory, removed afterwards)')
+  .option('--data <dir>', 'directory for the demo domain (default: a temporary directory, removed afterwards)', parseDirectory)
   .option('--keep', 'leave the demo domain running afterwards', false)
   .action(async (options) => exit(await runDemo(options)));
 

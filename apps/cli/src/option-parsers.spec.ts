@@ -1,4 +1,4 @@
-import { MAX_TIMEOUT_SECONDS, parseClusterSize, parseNatsUrls, parsePositiveInteger, parseTimeout } from './option-parsers';
+import { MAX_TIMEOUT_SECONDS, parseClusterSize, parseDirectory, parseNatsUrls, parsePositiveInteger, parseTimeout } from './option-parsers';
 
 describe('parseTimeout', () => {
   it.each([
@@ -63,5 +63,15 @@ describe('count options', () => {
 
   it.each(['0', '-1', '1.5', '1e3', ' '])('positive integer rejects %s', (value) => {
     expect(() => parsePositiveInteger(value)).toThrow(`"${value}" is not a whole number from 1`);
+  });
+});
+
+describe('parseDirectory', () => {
+  it.each(['', '   '])('rejects %j', (value) => {
+    expect(() => parseDirectory(value)).toThrow('the directory is empty; give a path such as ./domain');
+  });
+
+  it('keeps a path as given', () => {
+    expect(parseDirectory('./domain')).toBe('./domain');
   });
 });

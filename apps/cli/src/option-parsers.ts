@@ -66,3 +66,9 @@ export function parsePositiveInteger(value: string): number {
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError(`"${value}" is not a whole number from 1`);
   return number;
 }
+
+/** Rejects an empty --data value, which would otherwise mean the current directory. */
+export function parseDirectory(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('the directory is empty; give a path such as ./domain');
+  return value;
+}
