@@ -21,7 +21,7 @@ const COMMAND = `${QUICK ? 'BENCH_QUICK=1 ' : ''}${process.env.BENCH_SUITES === 
 const BOUNDS: Record<string, string> = {
   propagation:
     'propagation within 3x the floor: most of the gap is in the receiving server\'s append, and it is waiting for a core, not for the disk. ' +
-    'Timestamps taken inside the servers (an instrumented build, 100 certificates, 3 servers, this machine with other work running, load average 4 to 6) put 1.6 to 2.0 ms of a 3 to 5 ms hop in the receiver\'s append, against 0.18 to 0.5 ms for the same append alone; 0.6 ms went to the NATS hop, 0.25 ms to decoding and checking the push and 0.2 ms to updating the views. ' +
+    'Timestamps taken inside the servers (an instrumented build, 100 certificates, 3 servers, this machine with other work running, load average 4 to 6) put 1.6 to 2.0 ms of a 3 to 5 ms hop in the receiver\'s append, against 0.18 to 0.5 ms for the same append alone. Another 0.6 ms went to the NATS hop, 0.25 ms to decoding and checking the push and 0.2 ms to updating the views. ' +
     'The disk is not what slows it: the floor row "durable append of one revision p50, while another log on the same disk appends" stays close to the plain append, and two processes appending 300 times each at the same moments took 0.49 ms per append at p50, as one alone did. ' +
     'When a push arrives, nats-server, both receivers and the bench\'s own client all wake on 2 cores, and an append that blocks in fsync waits for a core when it returns.',
   memory:
