@@ -1,6 +1,6 @@
 import type { HealthReply } from '@domsim/client';
 
-import { agreedDigests, buildDomainView } from './domain-view';
+import { buildDomainView, referenceDigests } from './domain-view';
 import { PropagationTracker } from './propagation';
 
 const S1 = 'CN=server1/O=renovations';
@@ -9,8 +9,8 @@ const S3 = 'CN=server3/O=renovations';
 const NAMES = '852564AC:044EBCCF';
 const VAULT = '11111111:22222222';
 
-function health(server: string, namesDigest: string, options: { vault?: string; schedule?: HealthReply['replication']['schedule'] } = {}): HealthReply {
-  const replicas: Array<HealthReply['replicas'][number]> = [{ path: 'names.nsf', replicaId: NAMES, digest: namesDigest, vector: { [S1]: 10, [S2]: 2 } }];
+function health(server: string, namesDigest: string, options: { vault?: string; schedule?: HealthReply['replication']['schedule']; saves?: number } = {}): HealthReply {
+  const replicas: Array<HealthReply['replicas'][number]> = [{ path: 'names.nsf', replicaId: NAMES, digest: namesDigest, vector: { [S1]: options.saves ?? 10, [S2]: 2 } }];
   if (options.vault !== undefined) replicas.push({ path: 'IBM_ID_VAULT\\renovationsvault.nsf', replicaId: VAULT, digest: options.vault, vector: {} });
   return {
     status: 'ok',
@@ -44,11 +44,17 @@ function view(replies: Map<string, HealthReply | undefined>) {
   });
 }
 
-describe('agreedDigests', () => {
-  it('keeps only replicas whose servers agree', () => {
-    const agreed = agreedDigests([health(S1, 'a', { vault: 'v' }), health(S2, 'b', { vault: 'v' })]);
+describe('referenceDigests', () => {
+  it('takes the digest of the most revisions', () => {
+    const reference = referenceDigests([health(S1, 'a', { saves: 11 }), health(S2, 'b'), health(S3, 'b')]);
 
-    expect(agreed).toEqual(new Map([[VAULT, 'v']]));
+    expect(reference).toEqual(new Map([[NAMES, 'a']]));
+  });
+
+  it('leaves out a diverged replica', () => {
+    const reference = referenceDigests([health(S1, 'a', { vault: 'v' }), health(S2, 'b', { vault: 'v' })]);
+
+    expect(reference).toEqual(new Map([[VAULT, 'v']]));
   });
 });
 
@@ -65,13 +71,19 @@ describe('buildDomainView', () => {
   });
 
   it('marks a lagging and a silent server', () => {
-    const result = view(new Map<string, HealthReply | undefined>([[S1, health(S1, 'a')], [S2, health(S2, 'b')], [S3, undefined]]));
+    const result = view(new Map<string, HealthReply | undefined>([[S1, health(S1, 'a', { saves: 11 })], [S2, health(S2, 'b')], [S3, undefined]]));
 
     expect(result.servers.map((server) => [server.converged, server.reachable])).toEqual([
-      [false, true],
+      [true, true],
       [false, true],
       [false, false],
     ]);
+  });
+
+  it('marks diverged servers as not converged', () => {
+    const result = view(new Map([[S1, health(S1, 'a')], [S2, health(S2, 'b')], [S3, health(S3, 'a', { saves: 9 })]]));
+
+    expect(result.servers.map((server) => server.converged)).toEqual([false, false, false]);
   });
 
   it('draws clusters, connections and faults', () => {

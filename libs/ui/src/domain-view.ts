@@ -22,7 +22,7 @@ export interface ServerView {
    * number of revisions it holds, and the vector itself by originating server.
    */
   readonly position?: { readonly revisions: number; readonly vector: Readonly<Record<string, number>> };
-  /** True when every replica this server hosts has the same digest as on every other server that reported it. */
+  /** True when every replica this server hosts has the digest of the servers that hold the most revisions of it. */
   readonly converged: boolean;
   readonly certificates?: { readonly columns: readonly string[]; readonly rows: ReadonlyArray<Readonly<Record<string, string>>> };
 }
@@ -67,7 +67,7 @@ const CHART_SIZE = { width: 640, height: 220 };
 /** Builds the page's state from the latest health replies, views, fault table and notices. */
 export function buildDomainView(input: DomainViewInput): DomainView {
   const replies = [...input.health.values()].filter((reply): reply is HealthReply => reply !== undefined);
-  const agreed = agreedDigests(replies);
+  const reference = referenceDigests(replies);
 
   const servers = input.servers.map((server): ServerView => {
     const reply = input.health.get(server.name);
@@ -81,7 +81,7 @@ export function buildDomainView(input: DomainViewInput): DomainView {
       http: reply?.http,
       activity: reply?.replication.activity,
       position: reply === undefined ? undefined : positionOf(reply),
-      converged: reply !== undefined && reply.replicas.every((replica) => agreed.get(replica.replicaId) === replica.digest),
+      converged: reply !== undefined && reply.replicas.every((replica) => reference.get(replica.replicaId) === replica.digest),
       certificates: view === undefined ? undefined : { columns: view.columns, rows: view.rows.map((row) => row.values) },
     };
   });
@@ -110,23 +110,32 @@ export function buildDomainView(input: DomainViewInput): DomainView {
 }
 
 /**
- * The digest each replica has when every server that reported it agrees; a replica whose
- * servers disagree is left out, so none of its servers counts as converged.
+ * The digest each replica should have: the one on the servers that hold the most
+ * revisions of it (the largest version vector sum). When those servers disagree, the
+ * replica has diverged and is left out, so none of its servers counts as converged.
  */
-export function agreedDigests(replies: readonly HealthReply[]): Map<string, string> {
-  const digests = new Map<string, Set<string>>();
+export function referenceDigests(replies: readonly HealthReply[]): Map<string, string> {
+  const best = new Map<string, { revisions: number; digests: Set<string> }>();
   for (const reply of replies) {
     for (const replica of reply.replicas) {
-      const set = digests.get(replica.replicaId) ?? new Set<string>();
-      set.add(replica.digest);
-      digests.set(replica.replicaId, set);
+      const revisions = sumOf(replica.vector);
+      const entry = best.get(replica.replicaId);
+      if (entry === undefined || revisions > entry.revisions) {
+        best.set(replica.replicaId, { revisions, digests: new Set([replica.digest]) });
+      } else if (revisions === entry.revisions) {
+        entry.digests.add(replica.digest);
+      }
     }
   }
-  const agreed = new Map<string, string>();
-  for (const [replicaId, set] of digests) {
-    if (set.size === 1) agreed.set(replicaId, [...set][0]);
+  const reference = new Map<string, string>();
+  for (const [replicaId, entry] of best) {
+    if (entry.digests.size === 1) reference.set(replicaId, [...entry.digests][0]);
   }
-  return agreed;
+  return reference;
+}
+
+function sumOf(vector: Readonly<Record<string, number>>): number {
+  return Object.values(vector).reduce((sum, counter) => sum + counter, 0);
 }
 
 function rolesOf(administrationServer: boolean, reply: HealthReply | undefined): string[] {
@@ -139,6 +148,5 @@ function rolesOf(administrationServer: boolean, reply: HealthReply | undefined):
 function positionOf(reply: HealthReply): ServerView['position'] {
   const names = reply.replicas.find((replica) => replica.path.toLowerCase() === NAMES_NSF);
   if (names === undefined) return { revisions: 0, vector: {} };
-  const revisions = Object.values(names.vector).reduce((sum, counter) => sum + counter, 0);
-  return { revisions, vector: names.vector };
+  return { revisions: sumOf(names.vector), vector: names.vector };
 }
