@@ -223,6 +223,52 @@ function startUi(data: string): Promise<{ child: ChildProcess; url: string }> {
   });
 });
 
+describe('domsim up --ui', () => {
+  let workspace: string;
+
+  beforeAll(() => {
+    workspace = mkdtempSync(join(tmpdir(), 'domsim-up-ui-'));
+  });
+
+  afterAll(() => {
+    rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('serves the live view until stopped', async () => {
+    const data = join(workspace, 'domain');
+    const child = spawn(process.execPath, [CLI, 'up', '--data', data, '--ui'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const ended = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+
+    try {
+      const url = await eventually(
+        () => {
+          const match = /Live view of domain renovations: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+          if (match === null) throw new Error(`no URL yet in: ${output.slice(-400)}`);
+          return match[1];
+        },
+        { timeoutMs: 60_000, intervalMs: 100 },
+      );
+      const state = await eventually(async () => {
+        const view = (await (await fetch(new URL('/api/state', url))).json()) as { servers: Array<{ display: string; converged: boolean }> };
+        expect(view.servers.every((server) => server.converged)).toBe(true);
+        return view;
+      });
+      expect(state.servers.map((server) => server.display)).toEqual(['server1/renovations', 'server2/renovations', 'server3/renovations']);
+      const page = await fetch(url);
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await page.text()).toContain('<title>domsim live view</title>');
+    } finally {
+      child.kill('SIGTERM');
+    }
+
+    expect(await ended).toBe(0);
+    expect(existsSync(join(data, 'run.json'))).toBe(false);
+  });
+});
+
 describe('domsim ui options', () => {
   it('rejects a non-loopback host', () => {
     const run = domsim(['ui', '--data', tmpdir(), '--host', '0.0.0.0']);

@@ -10,7 +10,8 @@ describe('layoutDomainGraph', () => {
     const layout = layoutDomainGraph([{ name: S1 }, { name: S2 }, { name: S3 }], [], [], SIZE);
 
     expect(layout.nodes.map((node) => node.name)).toEqual([S1, S2, S3]);
-    expect(layout.nodes[0]).toEqual({ name: S1, x: 260, y: 70 });
+    expect(layout.nodes[0]).toEqual({ name: S1, x: 260, y: 70, labelSide: 'above' });
+    expect(layout.nodes[1].labelSide).toBe('below');
     for (const node of layout.nodes) {
       expect(node.x).toBeGreaterThanOrEqual(70);
       expect(node.x).toBeLessThanOrEqual(SIZE.width - 70);
@@ -22,7 +23,7 @@ describe('layoutDomainGraph', () => {
   it('centers a single server', () => {
     const layout = layoutDomainGraph([{ name: S1 }], [], [], SIZE);
 
-    expect(layout.nodes).toEqual([{ name: S1, x: 260, y: 200 }]);
+    expect(layout.nodes).toEqual([{ name: S1, x: 260, y: 200, labelSide: 'below' }]);
   });
 
   it('draws one edge per cluster pair', () => {

@@ -25,6 +25,8 @@ export interface GraphNode {
   readonly name: string;
   readonly x: number;
   readonly y: number;
+  /** Where the node's labels go so they stay clear of its edges: outside the circle. */
+  readonly labelSide: 'above' | 'below';
 }
 
 /**
@@ -95,10 +97,11 @@ function placeOnCircle(servers: readonly GraphServer[], size: { readonly width: 
   const centerX = size.width / 2;
   const centerY = size.height / 2;
   const radius = Math.max(0, Math.min(size.width, size.height) / 2 - MARGIN);
-  if (servers.length === 1) return [{ name: servers[0].name, x: centerX, y: centerY }];
+  if (servers.length === 1) return [{ name: servers[0].name, x: centerX, y: centerY, labelSide: 'below' }];
   return servers.map((server, index) => {
     const angle = -Math.PI / 2 + (2 * Math.PI * index) / servers.length;
-    return { name: server.name, x: round(centerX + radius * Math.cos(angle)), y: round(centerY + radius * Math.sin(angle)) };
+    const y = round(centerY + radius * Math.sin(angle));
+    return { name: server.name, x: round(centerX + radius * Math.cos(angle)), y, labelSide: y < centerY ? 'above' : 'below' };
   });
 }
 

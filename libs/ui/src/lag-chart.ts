@@ -32,7 +32,7 @@ export interface LagChartOptions {
 }
 
 /** Space at the left and bottom of the plot, in SVG user units, for axis labels. */
-export const CHART_PADDING = { left: 48, right: 8, top: 8, bottom: 20 } as const;
+export const CHART_PADDING = { left: 64, right: 8, top: 8, bottom: 20 } as const;
 
 /**
  * Scales each link's lag samples inside the time window to chart coordinates. The y axis

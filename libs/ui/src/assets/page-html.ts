@@ -28,14 +28,14 @@ export const PAGE_HTML = `<!doctype html>
     <div id="graph"></div>
     <p class="legend"><span class="key cluster">cluster replication</span> <span class="key connection">Connection document</span> <span class="key fault">link fault</span></p>
   </section>
-  <section class="panel" aria-labelledby="servers-heading">
-    <h2 id="servers-heading">Servers</h2>
-    <div id="servers" class="cards"></div>
-  </section>
   <section class="panel" aria-labelledby="timeline-heading">
     <h2 id="timeline-heading">Propagation timeline</h2>
     <p class="hint">Each change, where it was saved and when each server stored it; the lag is measured from the save.</p>
     <ol id="timeline" aria-live="polite"></ol>
+  </section>
+  <section class="panel wide" aria-labelledby="servers-heading">
+    <h2 id="servers-heading">Servers</h2>
+    <div id="servers" class="cards"></div>
   </section>
   <section class="panel" aria-labelledby="lag-heading">
     <h2 id="lag-heading">Replication lag per link</h2>

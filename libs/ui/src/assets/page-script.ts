@@ -133,8 +133,8 @@ export const PAGE_SCRIPT = String.raw`
       var fill = status === 'converged' ? '#dafbe1' : status === 'down' ? '#ffebe9' : '#fff8c5';
       children.push(svg('g', { 'data-server': node.name, 'data-status': status }, [
         svg('circle', { cx: node.x, cy: node.y, r: 22, fill: fill, stroke: '#1b1f24', 'stroke-width': 1.5 }),
-        svg('text', { x: node.x, y: node.y + 38, 'text-anchor': 'middle', 'font-weight': '600', text: abbreviate(node.name) }),
-        svg('text', { x: node.x, y: node.y + 54, 'text-anchor': 'middle', fill: '#57606a', text: server.roles.join(', ') || 'no vault' }),
+        svg('text', { x: node.x, y: node.labelSide === 'above' ? node.y - 46 : node.y + 38, 'text-anchor': 'middle', 'font-weight': '600', text: abbreviate(node.name) }),
+        svg('text', { x: node.x, y: node.labelSide === 'above' ? node.y - 30 : node.y + 54, 'text-anchor': 'middle', fill: '#57606a', text: server.roles.join(', ') || 'no vault' }),
         svg('text', { x: node.x, y: node.y + 5, 'text-anchor': 'middle', text: status === 'converged' ? 'ok' : status === 'down' ? 'down' : '...' }),
       ]));
     });

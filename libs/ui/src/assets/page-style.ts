@@ -17,6 +17,7 @@ main { display: grid; gap: 1rem; padding: 1rem; grid-template-columns: minmax(0,
 @media (min-width: 900px) { main { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
 @media (min-width: 1600px) { :root { font-size: 19px; } main { grid-template-columns: repeat(3, minmax(0, 1fr)); } }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 0.75rem 1rem; min-width: 0; }
+.panel.wide { grid-column: 1 / -1; }
 .panel h2 { font-size: 1.1rem; margin: 0 0 0.5rem; }
 .hint { color: var(--muted); margin: 0 0 0.5rem; font-size: 0.9em; }
 svg { width: 100%; height: auto; display: block; }
@@ -26,7 +27,7 @@ svg text { font-size: 13px; fill: var(--fg); }
 .key.cluster::before { border-color: var(--cluster); }
 .key.connection::before { border-color: var(--connection); border-top-style: dashed; }
 .key.fault::before { border-color: var(--fault); border-top-style: dotted; }
-.cards { display: grid; gap: 0.75rem; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); }
+.cards { display: grid; gap: 0.75rem; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: 0.5rem 0.75rem; min-width: 0; }
 .card h3 { font-size: 1rem; margin: 0 0 0.25rem; }
 .card p { margin: 0.15rem 0; }
