@@ -13,7 +13,7 @@ export interface RelayServer {
   readonly dataDir?: string;
 }
 
-/** Time a server's HTTP console may take to answer, in milliseconds. */
+/** Time a server's HTTP console may take to respond, in milliseconds. */
 const CONSOLE_TIMEOUT_MS = 60_000;
 
 /**
@@ -35,7 +35,7 @@ export class ConsoleRelay {
   async run(server: string, command: string, authorization: string): Promise<ConsoleReply> {
     const health = await this.client.health(server, 2_000).catch(() => undefined);
     if (health === undefined) {
-      throw new UiRequestError(503, 'SERVER_UNREACHABLE', `server ${abbreviate(server)} does not answer over NATS; start it (domsim server start ${abbreviate(server)}) and try again`);
+      throw new UiRequestError(503, 'SERVER_UNREACHABLE', `server ${abbreviate(server)} does not respond over NATS; start it (domsim server start ${abbreviate(server)}) and try again`);
     }
     if (health.http === undefined) {
       throw new UiRequestError(409, 'HTTP_DISABLED', `server ${abbreviate(server)} has HTTP disabled, so its console cannot check administrator credentials; enable http for it in the topology`);
@@ -52,7 +52,7 @@ export class ConsoleRelay {
         signal: AbortSignal.timeout(CONSOLE_TIMEOUT_MS),
       });
     } catch (error) {
-      throw new UiRequestError(502, 'CONSOLE_FAILED', `the HTTP console of ${abbreviate(server)} at ${health.http} did not answer: ${(error as Error).message}`);
+      throw new UiRequestError(502, 'CONSOLE_FAILED', `the HTTP console of ${abbreviate(server)} at ${health.http} failed to respond: ${(error as Error).message}`);
     }
 
     if (response.ok) return (await response.json()) as ConsoleReply;
@@ -61,13 +61,10 @@ export class ConsoleRelay {
       throw new UiRequestError(401, 'INVALID_CREDENTIALS', `${abbreviate(server)} rejected the credentials: ${reason}`);
     }
     if (response.status === 403) throw new UiRequestError(403, 'NOT_AN_ADMINISTRATOR', `${abbreviate(server)} rejected the request: ${reason}`);
-    throw new UiRequestError(502, 'CONSOLE_FAILED', `the HTTP console of ${abbreviate(server)} answered ${response.status}: ${reason}`);
+    throw new UiRequestError(502, 'CONSOLE_FAILED', `the HTTP console of ${abbreviate(server)} responded with status ${response.status}: ${reason}`);
   }
 
-  /**
-   * The console key from the server's data directory when this machine has it; otherwise
-   * the key in the server's health reply.
-   */
+  /** Returns the console key from the server's data directory when this machine has it, else the key in its health reply. */
   private consoleKeyOf(server: string, announced: string): string {
     const dataDir = this.servers.find((candidate) => candidate.name === server)?.dataDir;
     const file = dataDir === undefined ? undefined : join(dataDir, CONSOLE_PUBLIC_KEY_FILE);
@@ -76,7 +73,7 @@ export class ConsoleRelay {
   }
 }
 
-/** An address as "host:port", with an IPv6 host in brackets. */
+/** Formats an address as "host:port", with an IPv6 host in brackets. */
 function hostPort(address: string): string {
   const separator = address.lastIndexOf(':');
   const host = address.slice(0, separator);

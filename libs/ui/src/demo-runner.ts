@@ -73,7 +73,9 @@ export class DemoRunner {
     const timeline = this.feed.tracker.latestChangeOf(DEMO_CERTIFICATE_UNID);
     for (const server of this.servers) {
       const arrival = timeline?.arrivals.find((entry) => entry.server === server);
-      const lag = arrival?.lagMs === undefined ? '' : server === timeline?.originator ? ' saved here' : ` +${arrival.lagMs.toFixed(1)} ms after the save`;
+      let lag = '';
+      if (server === timeline?.originator) lag = ' saved here';
+      else if (arrival?.lagMs !== undefined) lag = ` +${arrival.lagMs.toFixed(1)} ms after the save`;
       this.say(`  ${abbreviate(server)}: ${arrived.has(server) ? `in the Certificates view${lag}` : 'not yet'}`);
     }
 

@@ -12,7 +12,7 @@ export interface DomainFeedOptions {
   readonly servers: ReadonlyArray<{ readonly name: string; readonly administrationServer: boolean }>;
   /** How often every server's health is asked for, in milliseconds. */
   readonly pollMs?: number;
-  /** Least time between two updates sent to the page, in milliseconds. */
+  /** Minimum time between two updates sent to the page, in milliseconds; default 200. */
   readonly throttleMs?: number;
   readonly logger: UiLogger;
 }
@@ -96,7 +96,7 @@ export class DomainFeed {
     });
   }
 
-  /** The last health reply of a server, or undefined while it does not answer. */
+  /** Returns the last health reply of a server, or undefined while it does not respond. */
   healthOf(server: string): HealthReply | undefined {
     return this.health.get(server);
   }
@@ -143,7 +143,7 @@ export class DomainFeed {
       const reply = await this.client.connection.request(this.client.subjects.faultsRequest(), '', { timeout: 500 });
       this.applyFaults(reply.data);
     } catch {
-      // No server answers while no link fault was ever set.
+      // No server responds while no link fault was ever set.
     }
   }
 
@@ -173,7 +173,7 @@ export class DomainFeed {
   }
 }
 
-/** The parts of a health reply the page shows; uptime alone changes on every poll. */
+/** Picks the parts of a health reply the page shows, because uptime alone changes on every poll. */
 function summaryOf(reply: HealthReply | undefined): unknown {
   if (reply === undefined) return undefined;
   return { http: reply.http, replicas: reply.replicas, activity: reply.replication.activity, cluster: reply.replication.cluster, schedule: reply.replication.schedule.map((entry) => [entry.destination, entry.type, entry.intervalSeconds]) };

@@ -48,7 +48,7 @@ export interface DomainViewInput {
   readonly domain: string;
   readonly now: number;
   readonly servers: ReadonlyArray<{ readonly name: string; readonly administrationServer: boolean }>;
-  /** The last health reply per canonical server name; undefined while a server does not answer. */
+  /** The last health reply per canonical server name; undefined while a server does not respond. */
   readonly health: ReadonlyMap<string, HealthReply | undefined>;
   readonly certificates: ReadonlyMap<string, ViewReply>;
   readonly faults: readonly LinkFaultEntry[];

@@ -14,7 +14,7 @@ export interface GraphConnection {
   readonly intervalSeconds: number;
 }
 
-/** A link fault as the fault table holds it; `*` stands for every server. */
+/** A link fault as the fault table stores it; `*` is every server. */
 export interface GraphFault {
   readonly from: string;
   readonly to: string;
@@ -25,7 +25,7 @@ export interface GraphNode {
   readonly name: string;
   readonly x: number;
   readonly y: number;
-  /** Where the node's labels go so they stay clear of its edges: outside the circle. */
+  /** Side of the node for its labels, outside the circle, so that edges do not cross them. */
   readonly labelSide: 'above' | 'below';
 }
 
@@ -105,7 +105,7 @@ function placeOnCircle(servers: readonly GraphServer[], size: { readonly width: 
   });
 }
 
-/** The directed server pairs a fault applies to; a fault from a server to itself is never drawn. */
+/** Lists the directed server pairs a fault applies to, leaving out a server's link to itself. */
 export function expandFault(fault: Pick<GraphFault, 'from' | 'to'>, servers: readonly GraphServer[]): Array<[string, string]> {
   const names = servers.map((server) => server.name);
   const sources = fault.from === ANY_SERVER ? names : names.filter((name) => name === fault.from);

@@ -62,7 +62,7 @@ export function buildLagChart(links: readonly LinkLag[], options: LagChartOption
   return { width: options.width, height: options.height, padding: CHART_PADDING, yMaxMs, windowStart, windowEnd: options.now, series };
 }
 
-/** The smallest of 1, 2 or 5 times a power of ten that is at least `value`; 10 ms at least. */
+/** Rounds up to 1, 2 or 5 times a power of ten, with 10 as the minimum. */
 export function niceCeiling(value: number): number {
   if (!(value > 10)) return 10;
   const power = 10 ** Math.floor(Math.log10(value));

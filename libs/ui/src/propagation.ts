@@ -91,12 +91,12 @@ export class PropagationTracker {
     return changed;
   }
 
-  /** The newest changes first. */
+  /** Returns the changes, newest first. */
   timeline(): ChangeTimeline[] {
     return [...this.changes.values()].reverse().map((change) => toTimeline(change));
   }
 
-  /** The timeline of the newest change to one note, if the tracker holds one. */
+  /** Returns the timeline of the newest change to one note, if the tracker has one. */
   latestChangeOf(unid: string): ChangeTimeline | undefined {
     return this.timeline().find((change) => change.unid === unid);
   }

@@ -35,7 +35,7 @@ export function checkHost(host: string | undefined, allowedHosts: readonly strin
 
 /**
  * Rejects a cross-site request. Requests that change state must carry an Origin header
- * equal to one of the UI's own origins; other requests may omit it, as browsers do for
+ * equal to one of the UI's own origins. Other requests may omit it, as browsers do for
  * same-origin GETs, but a foreign one is rejected all the same.
  */
 export function checkOrigin(origin: string | undefined, allowedOrigins: readonly string[], required: boolean): void {

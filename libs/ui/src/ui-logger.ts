@@ -1,4 +1,4 @@
-/** Where the UI server reports starts, stops and errors it handles; never given a secret. */
+/** Destination of the UI server's start, stop and error messages; no message contains a secret. */
 export interface UiLogger {
   info(message: string): void;
   warn(message: string): void;

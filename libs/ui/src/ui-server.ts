@@ -54,10 +54,10 @@ const STATIC: Record<string, { type: string; body: string }> = {
 const SSE_RETRY_MS = 1_000;
 
 /**
- * Starts the live web view of a running domain: the page and its assets, a server-sent
- * event stream of the domain's state (GET /api/events), the state as JSON (GET /api/state),
- * and actions that run through the servers' HTTP consoles with administrator credentials
- * (POST /api/console, /api/fault, /api/heal, /api/demo).
+ * Starts the live web view of a running domain. It serves the page, a server-sent event
+ * stream of the domain's state (GET /api/events) and the state as JSON (GET /api/state).
+ * Its actions (POST /api/console, /api/fault, /api/heal, /api/demo) run through the
+ * servers' HTTP consoles with administrator credentials.
  */
 export async function startUiServer(options: UiServerOptions): Promise<StartedUiServer> {
   const logger = options.logger ?? stderrLogger();
@@ -70,7 +70,7 @@ export async function startUiServer(options: UiServerOptions): Promise<StartedUi
   const streams = new Set<ServerResponse>();
   const context: RequestContext = { feed, relay, demo, serverNames, streams, logger, allowedHosts: [], allowedOrigins: [] };
   const http = createServer((request, response) => {
-    handle(request, response, context).catch((error: unknown) => sendError(response, error, logger));
+    handle(request, response, context).catch((error: unknown) => sendError(request, response, error, logger));
   });
   await new Promise<void>((resolveListen, rejectListen) => {
     http.once('error', rejectListen);
@@ -179,10 +179,10 @@ async function firstAnsweringServer(context: RequestContext): Promise<string> {
   for (const server of context.serverNames) {
     if (context.feed.healthOf(server) !== undefined) return server;
   }
-  throw new UiRequestError(503, 'DOMAIN_UNREACHABLE', 'no server of the domain answers; is it running (domsim status)?');
+  throw new UiRequestError(503, 'DOMAIN_UNREACHABLE', 'no server of the domain responds; is it running (domsim status)?');
 }
 
-/** A server name as one console argument; `*` stays bare. */
+/** Quotes a server name as one console argument; `*` stays bare. */
 function quoteName(name: string): string {
   return name === '*' ? name : `"${abbreviate(name)}"`;
 }
@@ -227,12 +227,15 @@ function sendJson(response: ServerResponse, status: number, value: unknown, head
   send(response, status, 'application/json; charset=utf-8', JSON.stringify(value), headers);
 }
 
-function sendError(response: ServerResponse, error: unknown, logger: UiLogger): void {
+function sendError(request: IncomingMessage, response: ServerResponse, error: unknown, logger: UiLogger): void {
   if (response.headersSent) {
+    logger.error(`Request ${request.method} ${request.url} failed after its response began: ${(error as Error).message}`);
     response.end();
     return;
   }
   if (error instanceof UiRequestError) {
+    // NOTE: the message is not logged because it may quote the request body, which can hold a password.
+    logger.warn(`Rejected ${request.method} ${request.url}: ${error.status} ${error.code}`);
     sendJson(response, error.status, { error: error.code, message: error.message }, { ...error.headers });
     return;
   }

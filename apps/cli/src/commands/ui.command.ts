@@ -14,8 +14,8 @@ export interface UiOptions extends ConnectionOptions {
 }
 
 /**
- * Checks the address the live view listens on. Only loopback is accepted: the page has no
- * TLS, so administrator passwords typed into it must not cross a network.
+ * Checks the address the live view listens on. Only loopback is accepted because the page
+ * has no TLS, and administrator passwords typed into it must not cross a network.
  */
 export function assertLoopbackHost(host: string): void {
   const loopback = host === 'localhost' || (isIP(host) === 4 && host.startsWith('127.')) || host === '::1';
@@ -41,7 +41,7 @@ export async function runUi(options: UiOptions): Promise<number> {
   const { client, directory } = await connectToDomain(options);
   if (directory === undefined) {
     await client.close();
-    throw new CliError(`domsim ui needs the domain directory to know the servers; give --data DIR for the directory domsim up created`, ExitCode.Usage);
+    throw new CliError('domsim ui reads the list of servers from the domain directory, and there is none; give --data DIR for the directory that domsim up created', ExitCode.Usage);
   }
 
   let ui: StartedUiServer;

@@ -1,6 +1,6 @@
 /**
  * The page's markup. Every control has a visible label or text, so assistive technology
- * and tests can find it by role and name; the script fills the regions marked aria-live.
+ * and tests can find it by role and name. The script fills the regions marked aria-live.
  */
 export const PAGE_HTML = `<!doctype html>
 <html lang="en">

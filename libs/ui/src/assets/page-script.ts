@@ -1,7 +1,7 @@
 /**
  * The page's script, plain ES2017 with no dependencies. It renders the state the server
  * sends over the event stream and posts actions with the administrator credentials typed
- * into the page; those stay in the page's memory and go only to this UI server.
+ * into the page. Those credentials stay in the page's memory and go only to this UI server.
  * NOTE: the text is a raw string, so the script avoids backticks and dollar-brace pairs.
  */
 export const PAGE_SCRIPT = String.raw`
@@ -9,6 +9,16 @@ export const PAGE_SCRIPT = String.raw`
   'use strict';
   var SVG_NS = 'http://www.w3.org/2000/svg';
   var COLORS = ['#0969da', '#8250df', '#1a7f37', '#bf3989', '#9a6700', '#cf222e', '#0a3069', '#6e7781'];
+  var EDGE_STYLES = {
+    cluster: { colour: '#0969da', width: 2, dashes: null, marker: null },
+    connection: { colour: '#8250df', width: 2, dashes: '8 5', marker: 'url(#arrow)' },
+    fault: { colour: '#cf222e', width: 3, dashes: '3 4', marker: 'url(#arrow)' },
+  };
+  var NODE_STYLES = {
+    converged: { fill: '#dafbe1', text: 'ok' },
+    behind: { fill: '#fff8c5', text: '...' },
+    down: { fill: '#ffebe9', text: 'down' },
+  };
   var state = null;
   var serverKey = '';
 
@@ -118,10 +128,10 @@ export const PAGE_SCRIPT = String.raw`
     var marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: '28', refY: '5', markerWidth: '8', markerHeight: '8', orient: 'auto-start-reverse' }, [svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: '#57606a' })]);
     var children = [svg('title', { id: 'graph-title', text: 'Servers of domain ' + state.domain + ' and their replication links' }), svg('defs', {}, [marker])];
     graph.edges.forEach(function (edge) {
-      var colour = edge.kind === 'cluster' ? '#0969da' : edge.kind === 'connection' ? '#8250df' : '#cf222e';
-      var line = svg('line', { x1: edge.x1, y1: edge.y1, x2: edge.x2, y2: edge.y2, stroke: colour, 'stroke-width': edge.kind === 'fault' ? 3 : 2,
-        'stroke-dasharray': edge.kind === 'connection' ? '8 5' : edge.kind === 'fault' ? '3 4' : null, 'marker-end': edge.kind === 'cluster' ? null : 'url(#arrow)',
-        'data-kind': edge.kind, 'data-from': edge.from, 'data-to': edge.to }, [svg('title', { text: abbreviate(edge.from) + (edge.kind === 'cluster' ? ' and ' : ' to ') + abbreviate(edge.to) + ': ' + edge.label })]);
+      var style = EDGE_STYLES[edge.kind];
+      var colour = style.colour;
+      var line = svg('line', { x1: edge.x1, y1: edge.y1, x2: edge.x2, y2: edge.y2, stroke: colour, 'stroke-width': style.width,
+        'stroke-dasharray': style.dashes, 'marker-end': style.marker, 'data-kind': edge.kind, 'data-from': edge.from, 'data-to': edge.to }, [svg('title', { text: abbreviate(edge.from) + (edge.kind === 'cluster' ? ' and ' : ' to ') + abbreviate(edge.to) + ': ' + edge.label })]);
       children.push(line);
       if (edge.kind !== 'cluster') {
         children.push(svg('text', { x: (edge.x1 + edge.x2) / 2, y: (edge.y1 + edge.y2) / 2 - 4, 'text-anchor': 'middle', fill: colour, text: edge.label }));
@@ -130,12 +140,12 @@ export const PAGE_SCRIPT = String.raw`
     graph.nodes.forEach(function (node) {
       var server = byName[node.name] || { roles: [], reachable: false, converged: false };
       var status = nodeStatus(server);
-      var fill = status === 'converged' ? '#dafbe1' : status === 'down' ? '#ffebe9' : '#fff8c5';
+      var look = NODE_STYLES[status];
       children.push(svg('g', { 'data-server': node.name, 'data-status': status }, [
-        svg('circle', { cx: node.x, cy: node.y, r: 22, fill: fill, stroke: '#1b1f24', 'stroke-width': 1.5 }),
+        svg('circle', { cx: node.x, cy: node.y, r: 22, fill: look.fill, stroke: '#1b1f24', 'stroke-width': 1.5 }),
         svg('text', { x: node.x, y: node.labelSide === 'above' ? node.y - 46 : node.y + 38, 'text-anchor': 'middle', 'font-weight': '600', text: abbreviate(node.name) }),
         svg('text', { x: node.x, y: node.labelSide === 'above' ? node.y - 30 : node.y + 54, 'text-anchor': 'middle', fill: '#57606a', text: server.roles.join(', ') || 'no vault' }),
-        svg('text', { x: node.x, y: node.y + 5, 'text-anchor': 'middle', text: status === 'converged' ? 'ok' : status === 'down' ? 'down' : '...' }),
+        svg('text', { x: node.x, y: node.y + 5, 'text-anchor': 'middle', text: look.text }),
       ]));
     });
     replaceChildren(byId('graph'), [svg('svg', { viewBox: '0 0 ' + graph.width + ' ' + graph.height, role: 'img', 'aria-labelledby': 'graph-title' }, children)]);
