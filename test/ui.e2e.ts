@@ -119,6 +119,24 @@ function startUi(data: string): Promise<{ child: ChildProcess; url: string }> {
     expect(await page.getByRole('img', { name: /Servers of domain renovations/ }).count()).toBe(1);
   });
 
+  it('streams the state as server-sent events', async () => {
+    const controller = new AbortController();
+    const response = await fetch(new URL('/api/events', ui.url), { signal: controller.signal });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    while (!text.includes('\n\n', text.indexOf('event: state'))) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const data = /event: state\ndata: (.*)\n\n/.exec(text);
+    expect(data).not.toBeNull();
+    expect((JSON.parse((data as RegExpExecArray)[1]) as { domain: string }).domain).toBe('renovations');
+  });
+
   it('rejects bad requests and changes nothing', async () => {
     const origin = new URL(ui.url).origin;
     const basic = `Basic ${Buffer.from(`${ADMIN}:${ADMIN_PASSWORD}`).toString('base64')}`;
@@ -148,6 +166,7 @@ function startUi(data: string): Promise<{ child: ChildProcess; url: string }> {
   });
 
   it('issues the trust certificate from the page', async () => {
+    await page.evaluate('window.loadedOnce = true');
     await logInOnPage();
     await page.getByRole('combobox', { name: 'Server', exact: true }).selectOption(S1);
     await page.getByRole('textbox', { name: 'Console command' }).fill(TRUST_COMMAND);
@@ -161,6 +180,7 @@ function startUi(data: string): Promise<{ child: ChildProcess; url: string }> {
       await card(server).locator('td', { hasText: MFA_CERTIFICATE }).waitFor();
     }
     expect(await page.content()).not.toContain(CERTIFIER_PASSWORD);
+    expect(await page.evaluate('window.loadedOnce')).toBe(true);
 
     const change = page.locator(`#timeline > li[data-unid="${DEMO_CERTIFICATE_UNID}"]`);
     await change.waitFor();
@@ -234,7 +254,7 @@ describe('domsim up --ui', () => {
     rmSync(workspace, { recursive: true, force: true });
   });
 
-  it('serves the live view until stopped', async () => {
+  it('serves the live view and runs the demo', async () => {
     const data = join(workspace, 'domain');
     const child = spawn(process.execPath, [CLI, 'up', '--data', data, '--ui'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const ended = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
@@ -260,6 +280,27 @@ describe('domsim up --ui', () => {
       const page = await fetch(url);
       expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(await page.text()).toContain('<title>domsim live view</title>');
+
+      const started = await fetch(new URL('/api/demo', url), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: new URL(url).origin, Authorization: `Basic ${Buffer.from(`${ADMIN}:${ADMIN_PASSWORD}`).toString('base64')}` },
+        body: '{}',
+      });
+      expect(started.status).toBe(202);
+      const demo = await eventually(
+        async () => {
+          const view = (await (await fetch(new URL('/api/state', url))).json()) as { demo: { running: boolean; lines: string[] } };
+          expect(view.demo.running).toBe(false);
+          expect(view.demo.lines.length).toBeGreaterThan(0);
+          return view.demo.lines.join('\n');
+        },
+        { timeoutMs: 40_000, intervalMs: 100 },
+      );
+      expect(demo).toContain('MFA Trust created successfully');
+      expect(demo).toContain('no MFA trust for /mfatest1 yet');
+      expect(demo).toMatch(/server3\/renovations: in the Certificates view \+\d+\.\d ms after the save/);
+      expect(demo).toContain('Done: every server holds the MFA trust certificate.');
+      expect(demo).not.toContain(CERTIFIER_PASSWORD);
     } finally {
       child.kill('SIGTERM');
     }

@@ -57,8 +57,9 @@ interface MutableChange {
  * publish after storing revisions. Lag is the receiving server's clock at apply time minus
  * the originating server's clock at save time.
  *
- * NOTE: across machines that difference includes the clock offset between them; on one
- * machine both use the same clock.
+ * NOTE: across machines that difference includes the clock offset between them. A notice
+ * does not name the server a revision came from, so a hop is always counted from the
+ * originating server, also when an intermediate server passed the revision on.
  */
 export class PropagationTracker {
   private readonly changes = new Map<string, MutableChange>();
