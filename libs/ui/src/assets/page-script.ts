@@ -264,6 +264,7 @@ export const PAGE_SCRIPT = String.raw`
   }
 
   function wireForms() {
+    byId('login-form').addEventListener('submit', function (event) { event.preventDefault(); });
     byId('console-form').addEventListener('submit', function (event) {
       event.preventDefault();
       var input = byId('console-command');
