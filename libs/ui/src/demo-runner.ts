@@ -2,6 +2,7 @@ import { CertificateTypes } from '@domsim/directory';
 import { trustCertificateUnid } from '@domsim/id-vault';
 import { abbreviate } from '@domsim/names';
 
+import { stripConsolePrefix } from './console-lines';
 import type { ConsoleRelay } from './console-relay';
 import type { DomainFeed } from './domain-feed';
 import { UiRequestError } from './request-validation';
@@ -64,7 +65,7 @@ export class DemoRunner {
     this.say(`Step 2. At the console of ${abbreviate(ISSUING_SERVER)}, the ID vault server:`);
     const reply = await this.relay.run(ISSUING_SERVER, TRUST_COMMAND, authorization);
     this.say(`  ${reply.echo}`);
-    for (const line of reply.lines) this.say(`  ${stripPrefix(line)}`);
+    for (const line of reply.lines) this.say(`  ${stripConsolePrefix(line)}`);
     if (!reply.ok && reply.code !== 'CERTIFICATE_EXISTS') throw new Error(`the trust certificate was not created (${reply.code ?? 'no code'})`);
     if (!reply.ok) this.say('  The certificate exists already; following where it has arrived.');
 
@@ -108,11 +109,6 @@ function isDemoCertificate(row: Readonly<Record<string, string>>): boolean {
   return values.includes(CertificateTypes.Mfa) && values.some((value) => value.includes('mfatest1'));
 }
 
-/** Output lines without the console prefix and time, as the CLI demo prints them. */
-function stripPrefix(line: string): string {
-  return line.replace(/^\[[^\]]*\] \S+ \S+ {3}/, '');
-}
-
 function trustLines(lines: readonly string[]): string[] {
-  return lines.map(stripPrefix).filter((line) => line.includes(' trusts '));
+  return lines.map(stripConsolePrefix).filter((line) => line.includes(' trusts '));
 }

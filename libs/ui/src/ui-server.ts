@@ -5,6 +5,7 @@ import type { DomainClient } from '@domsim/client';
 import { abbreviate } from '@domsim/names';
 
 import { PAGE_HTML, PAGE_SCRIPT, PAGE_STYLE } from './assets';
+import { stripConsolePrefix } from './console-lines';
 import { ConsoleRelay } from './console-relay';
 import { DemoRunner } from './demo-runner';
 import { DomainFeed } from './domain-feed';
@@ -163,7 +164,8 @@ async function handleAction(path: string, request: IncomingMessage, response: Se
     const server = await firstAnsweringServer(context);
     const reply = await context.relay.run(server, command, authorization);
     context.logger.info(`Ran "${reply.echo}" on ${abbreviate(server)}: ${reply.ok ? 'ok' : (reply.code ?? 'failed')}`);
-    sendJson(response, reply.ok ? 200 : 400, { server, ...reply });
+    if (!reply.ok) throw new UiRequestError(400, reply.code ?? 'COMMAND_FAILED', `${command} failed on ${abbreviate(server)}: ${reply.lines.map(stripConsolePrefix).join(' ')}`);
+    sendJson(response, 200, { server, ...reply });
     return;
   }
 
