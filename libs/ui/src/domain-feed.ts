@@ -10,7 +10,7 @@ import type { UiLogger } from './ui-logger';
 export interface DomainFeedOptions {
   readonly domain: string;
   readonly servers: ReadonlyArray<{ readonly name: string; readonly administrationServer: boolean }>;
-  /** How often every server's health is asked for, in milliseconds. */
+  /** How often each server's health is requested, in milliseconds; default 500. */
   readonly pollMs?: number;
   /** Minimum time between two updates sent to the page, in milliseconds; default 200. */
   readonly throttleMs?: number;

@@ -33,7 +33,7 @@ export interface UiServerOptions {
   /** Port to listen on; default 0, a free port. */
   readonly port?: number;
   readonly logger?: UiLogger;
-  /** How often the servers' health is asked for, in milliseconds; default 500. */
+  /** How often each server's health is requested, in milliseconds; default 500. */
   readonly pollMs?: number;
 }
 
@@ -51,7 +51,7 @@ const STATIC: Record<string, { type: string; body: string }> = {
   '/app.css': { type: 'text/css; charset=utf-8', body: PAGE_STYLE },
 };
 
-/** Seconds a browser waits before reconnecting a dropped event stream. */
+/** Milliseconds a browser waits before it reconnects a dropped event stream. */
 const SSE_RETRY_MS = 1_000;
 
 /**
