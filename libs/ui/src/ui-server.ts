@@ -73,10 +73,16 @@ export async function startUiServer(options: UiServerOptions): Promise<StartedUi
   const http = createServer((request, response) => {
     handle(request, response, context).catch((error: unknown) => sendError(request, response, error, logger));
   });
-  await new Promise<void>((resolveListen, rejectListen) => {
-    http.once('error', rejectListen);
-    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolveListen());
-  });
+  try {
+    await new Promise<void>((resolveListen, rejectListen) => {
+      http.once('error', rejectListen);
+      http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolveListen());
+    });
+  } catch (error) {
+    feed.stop();
+    logger.error(`Could not listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${(error as Error).message}`);
+    throw error;
+  }
 
   const address = http.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
