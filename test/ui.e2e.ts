@@ -226,6 +226,17 @@ function startUi(data: string): Promise<{ child: ChildProcess; url: string }> {
     expect(await page.getByRole('button', { name: 'Start trust demo' }).isEnabled()).toBe(true);
   });
 
+  it('reports a busy port', () => {
+    const port = new URL(ui.url).port;
+
+    const busy = domsim(['ui', '--data', data, '--port', port]);
+
+    expect(busy.status).toBe(1);
+    expect(busy.stderr).toContain(`cannot start the live view on 127.0.0.1:${port}`);
+    expect(busy.stderr).toContain('EADDRINUSE');
+    expect(busy.stderr).toContain('choose another --port');
+  });
+
   it.each([
     ['laptop', LAPTOP],
     ['projector', PROJECTOR],
