@@ -10,6 +10,7 @@ import { runExec } from './commands/exec.command';
 import { runSetup } from './commands/setup.command';
 import { runStatus } from './commands/status.command';
 import { runTotpReset } from './commands/totp.command';
+import { runUi } from './commands/ui.command';
 import { runUp } from './commands/up.command';
 import { runView } from './commands/view.command';
 import { CliError, ExitCode } from './cli-error';
@@ -19,6 +20,12 @@ function positiveSeconds(value: string): number {
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError(`"${value}" is not a positive number of seconds`);
   return seconds;
+}
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidArgumentError(`"${value}" is not a port number from 0 to 65535 (0 picks a free port)`);
+  return port;
 }
 
 function clusterSize(value: string): number {
@@ -46,6 +53,9 @@ program
   .option('--in-process', 'run every server in one Node process (each still its own NestJS application with its own log); for large domains on one machine', false)
   .option('--detach', 'return once every console answers and leave the domain running', false)
   .option('--timeout <seconds>', 'how long each server may take to start', positiveSeconds, 30)
+  .option('--ui', 'also serve the live web view of the domain and print its URL (not with --detach; use domsim ui then)', false)
+  .option('--ui-host <address>', 'loopback address the live view listens on', '127.0.0.1')
+  .option('--ui-port <port>', 'port of the live view (0: a free port)', portNumber, 0)
   .action(async (options) => exit(await runUp(options)));
 
 program
@@ -114,6 +124,16 @@ program
   .option('--server <server>', 'vault server to run it on (default: the first server that hosts an ID vault)')
   .option('--timeout <seconds>', 'how long to wait for the reply', positiveSeconds, 60)
   .action(async (user, options) => exit(await runTotpReset(user, options)));
+
+program
+  .command('ui')
+  .description('serve a live web view of a running domain: servers, Certificates views, propagation timeline, lag, console, link faults and the trust demo')
+  .option(...dataOption)
+  .option(...natsOption)
+  .option(...domainOption)
+  .option('--host <address>', 'loopback address to listen on', '127.0.0.1')
+  .option('--port <port>', 'port to listen on (0: a free port)', portNumber, 0)
+  .action(async (options) => exit(await runUi(options)));
 
 program
   .command('demo')

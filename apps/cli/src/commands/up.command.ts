@@ -23,8 +23,10 @@ import {
   loadTopology,
   readDomainManifest,
 } from '@domsim/topology';
+import type { StartedUiServer } from '@domsim/ui';
 
 import { CliError, ExitCode } from '../cli-error';
+import { assertLoopbackHost, startLiveView } from './ui.command';
 
 export interface UpOptions {
   readonly data: string;
@@ -34,6 +36,9 @@ export interface UpOptions {
   readonly inProcess?: boolean;
   readonly detach: boolean;
   readonly timeout: number;
+  readonly ui?: boolean;
+  readonly uiHost?: string;
+  readonly uiPort?: number;
 }
 
 /** How long `up` waits for newly started servers to hold the same replicas. */
@@ -48,6 +53,10 @@ export async function runUp(options: UpOptions): Promise<number> {
   if (options.nats !== undefined && options.natsCluster !== undefined) {
     throw new CliError('--nats and --nats-cluster exclude each other: --nats uses NATS servers you run, --nats-cluster starts private ones', ExitCode.Usage);
   }
+  if (options.ui === true && options.detach) {
+    throw new CliError('--ui serves the live view while up runs in the foreground, so it cannot go with --detach; after up --detach, run: domsim ui --data DIR', ExitCode.Usage);
+  }
+  if (options.ui === true) assertLoopbackHost(options.uiHost ?? '127.0.0.1');
   if (options.nats === undefined) findNatsServer();
   const manifest = prepareDomain(root, options);
   assertNotRunning(root, options.data);
@@ -61,7 +70,9 @@ export async function runUp(options: UpOptions): Promise<number> {
     await domain.client.close();
     return ExitCode.Ok;
   }
-  return superviseUntilStopped(root, domain);
+  const ui = options.ui === true ? await startLiveView(domain.client, root, manifest, { host: options.uiHost ?? '127.0.0.1', port: options.uiPort ?? 0 }) : undefined;
+  if (ui !== undefined) process.stdout.write(`Live view of domain ${manifest.domain}: ${ui.url}\n`);
+  return superviseUntilStopped(root, domain, ui);
 }
 
 /** Fails before anything is created when the private NATS server cannot be started. */
@@ -166,7 +177,7 @@ function printSummary(domain: RunningDomain, manifest: DomainManifest, options: 
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-async function superviseUntilStopped(root: string, domain: RunningDomain): Promise<number> {
+async function superviseUntilStopped(root: string, domain: RunningDomain, ui: StartedUiServer | undefined): Promise<number> {
   const signal = await new Promise<NodeJS.Signals | 'exited'>((resolveStop) => {
     process.once('SIGINT', () => resolveStop('SIGINT'));
     process.once('SIGTERM', () => resolveStop('SIGTERM'));
@@ -179,6 +190,7 @@ async function superviseUntilStopped(root: string, domain: RunningDomain): Promi
     }
   });
   process.stdout.write(signal === 'exited' ? 'Every server has stopped; stopping NATS.\n' : 'Stopping the domain...\n');
+  await ui?.stop();
   await domain.stop();
   removeRunState(root);
   process.stdout.write('Domain stopped; its data is kept.\n');
