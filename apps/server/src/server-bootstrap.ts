@@ -14,6 +14,7 @@ import type { ServerEnvironment } from './config/server-config';
 import { loadServerRuntime, OWN_PROCESS, type ServerHosting, type ServerRuntime } from './config/server-runtime';
 import { ConsoleOutputService, ConsoleTasks } from './console/console-output.service';
 import { TolerantNatsDeserializer } from './console/tolerant-nats-deserializer';
+import { installHttpGuards } from './http/http-guards';
 import { ServerStatusService } from './status/server-status.service';
 
 /** A server running in this process. */
@@ -57,7 +58,12 @@ export async function startServer(environment: ServerEnvironment, hosting: Serve
 }
 
 async function startApplication(runtime: ServerRuntime, hosting: ServerHosting, lock: DataDirectoryLock): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forServer(runtime, lock), hosting.inProcess ? { logger: ['error', 'warn'], abortOnError: false } : { bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create(AppModule.forServer(runtime, lock), {
+    ...(hosting.inProcess ? { logger: ['error', 'warn'] } : { bufferLogs: true }),
+    abortOnError: false,
+    // installHttpGuards parses bodies itself, with per-route limits and clear errors.
+    bodyParser: false,
+  });
   // NOTE: Nest's logger is process-wide, so servers sharing a process do not each take it over;
   // their pino files then hold only HTTP request logs.
   if (!hosting.inProcess) {
@@ -65,6 +71,7 @@ async function startApplication(runtime: ServerRuntime, hosting: ServerHosting, 
     app.enableShutdownHooks();
   }
 
+  installHttpGuards(app, abbreviate(runtime.setup.server));
   await app.init();
   app.connectMicroservice<MicroserviceOptions>(
     {
