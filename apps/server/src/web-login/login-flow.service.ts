@@ -5,6 +5,7 @@ import { abbreviate } from '@domsim/names';
 
 import type { ServerRuntime } from '../config/server-runtime';
 import { SERVER_RUNTIME } from '../tokens';
+import { LoginLockout, lockedMessage } from './login-lockout';
 import { type LoginTransaction, LoginSessions, type PendingEnrollment, type WebSession } from './login-sessions';
 import { PersonRepository } from './person.repository';
 import { VaultClientService } from './vault-client.service';
@@ -34,6 +35,7 @@ export class LoginFlowService {
     private readonly people: PersonRepository,
     private readonly vaults: VaultClientService,
     private readonly sessions: LoginSessions,
+    private readonly lockout: LoginLockout,
   ) {}
 
   /** @throws WebLoginError or TotpError; no login or session is started then. */
@@ -42,13 +44,18 @@ export class LoginFlowService {
     if (setting === NameAndPassword.No) {
       throw new WebLoginError('NAME_PASSWORD_DISABLED', 403, `Name and password authentication is switched off on ${abbreviate(this.runtime.setup.server)}`);
     }
+    // A locked account is rejected before the password is checked, so the reply never tells whether it was right.
+    const account = this.people.accountOf(username);
+    this.assertUnlocked(account);
     const user = this.people.authenticate(username, password);
     if (user === undefined) {
       this.logger.log(`Rejected a web login: unknown name or wrong Internet password`);
+      this.countFailure(account, 'wrong Internet passwords');
       throw new WebLoginError('INVALID_CREDENTIALS', 401, 'The user name or Internet password is not correct; check both and try again (passwords are case sensitive)');
     }
     if (setting === NameAndPassword.Yes) {
       this.logger.log(`Web login of ${abbreviate(user)} with name and password`);
+      this.lockout.reset(account);
       return { kind: 'session', session: this.sessions.startSession(user, 'password') };
     }
 
@@ -74,8 +81,10 @@ export class LoginFlowService {
     if (transaction.enrollment !== undefined) {
       throw new WebLoginError('INVALID_FORM', 400, 'This login is waiting for you to enroll a device; enter a device name and the first token on the enrollment page');
     }
+    this.assertTransactionUnlocked(transaction);
     const result = await this.countingFailures(transaction, () => this.vaults.run(transaction.vault, { operation: 'verify', user: transaction.user, code }));
     this.sessions.endTransaction(transaction.id);
+    this.lockout.reset(this.people.accountOf(transaction.user));
     this.logger.log(`Web login of ${abbreviate(transaction.user)} with a ${result.method === 'token' ? 'TOTP token' : 'scratch code'}`);
     return this.sessions.startSession(transaction.user, result.method, transaction.vault);
   }
@@ -86,11 +95,13 @@ export class LoginFlowService {
     const enrollment = transaction.enrollment;
     if (enrollment === undefined) throw new WebLoginError('INVALID_FORM', 400, 'This login has a device already; enter a token on the login page');
     const device = validateDeviceName(deviceName);
+    this.assertTransactionUnlocked(transaction);
 
     const result = await this.countingFailures(transaction, () =>
       this.vaults.run(transaction.vault, { operation: 'confirm', user: transaction.user, device, secret: enrollment.secret, token }),
     );
     this.sessions.endTransaction(transaction.id);
+    this.lockout.reset(this.people.accountOf(transaction.user));
     this.logger.log(`Web login of ${abbreviate(transaction.user)} after enrolling device ${device}`);
     return { session: this.sessions.startSession(transaction.user, 'token', transaction.vault), scratchCodes: result.scratchCodes };
   }
@@ -169,12 +180,50 @@ export class LoginFlowService {
     return session.vault;
   }
 
-  /** Counts rejected codes; after MAX_CODE_FAILURES the login ends and the user starts again. */
+  /** @throws WebLoginError ACCOUNT_LOCKED while the account is locked. */
+  private assertUnlocked(account: string): void {
+    const lockedFor = this.lockout.lockedFor(account);
+    if (lockedFor > 0) throw new WebLoginError('ACCOUNT_LOCKED', 403, lockedMessage(lockedFor));
+  }
+
+  /** Ends a login whose account was locked after its password step, e.g. by attempts elsewhere. */
+  private assertTransactionUnlocked(transaction: LoginTransaction): void {
+    try {
+      this.assertUnlocked(this.people.accountOf(transaction.user));
+    } catch (error) {
+      this.sessions.endTransaction(transaction.id);
+      throw error;
+    }
+  }
+
+  /**
+   * Counts a failed password or code against the account.
+   *
+   * @throws WebLoginError ACCOUNT_LOCKED when this failure locked the account.
+   */
+  private countFailure(account: string, what: string): void {
+    const lockedFor = this.lockout.recordFailure(account);
+    if (lockedFor === 0) return;
+    const who = account.startsWith('unknown:') ? 'an unknown name' : account;
+    this.logger.warn(`Locked web logins of ${who} for ${Math.ceil(lockedFor / 60_000)} minutes after repeated ${what}`);
+    throw new WebLoginError('ACCOUNT_LOCKED', 403, lockedMessage(lockedFor));
+  }
+
+  /**
+   * Counts rejected codes, per login and per account: after MAX_CODE_FAILURES the login
+   * ends and the user starts again, and the lockout may lock the account.
+   */
   private async countingFailures<T>(transaction: LoginTransaction, action: () => Promise<T>): Promise<T> {
     try {
       return await action();
     } catch (error) {
       if (error instanceof TotpError && (error.code === 'INVALID_TOKEN' || error.code === 'TOKEN_ALREADY_USED')) {
+        try {
+          this.countFailure(this.people.accountOf(transaction.user), 'invalid TOTP codes');
+        } catch (locked) {
+          this.sessions.endTransaction(transaction.id);
+          throw locked;
+        }
         transaction.failures += 1;
         if (transaction.failures >= MAX_CODE_FAILURES) {
           this.sessions.endTransaction(transaction.id);
