@@ -10,6 +10,7 @@ const ADMIN = `Basic ${Buffer.from('renovations admin/renovations:admin-demo').t
 interface Reply {
   readonly status: number;
   readonly type: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly text: string;
 }
 
@@ -25,7 +26,7 @@ function send(base: string, method: string, path: string, options: { headers?: R
     const request = httpRequest(url, { method, headers }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, type: response.headers['content-type'] ?? '', text: Buffer.concat(chunks).toString('utf8') }));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, type: response.headers['content-type'] ?? '', headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
     });
     request.on('error', reject);
     if (Array.isArray(options.body)) for (const chunk of options.body) request.write(chunk);
@@ -34,7 +35,7 @@ function send(base: string, method: string, path: string, options: { headers?: R
   });
 }
 
-/** The message of an error page of the web login, unescaped. */
+/** Returns the message of an error page of the web login, unescaped. */
 function pageMessage(reply: Reply): string {
   const match = /<p id="message"[^>]*>([^<]*)<\/p>/.exec(reply.text);
   return match === null ? '' : match[1].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -191,6 +192,14 @@ describe('HTTP request checks', () => {
       const reply = await send(base, 'GET', '/api/view?database=names.nsf&view=Certificates', { headers: { origin: base } });
 
       expect(reply.status).toBe(200);
+    });
+
+    it('serves pages whose forms send their origin', async () => {
+      const page = await send(base, 'GET', '/login');
+
+      // Under no-referrer, browsers send Origin: null with the page's own form posts.
+      expect(page.status).toBe(200);
+      expect(page.headers['referrer-policy']).toBe('same-origin');
     });
 
     it('accepts a console request from this server', async () => {

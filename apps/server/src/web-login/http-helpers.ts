@@ -38,7 +38,11 @@ export function clearCookie(response: Response, name: string): void {
   response.append('Set-Cookie', `${name}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
 }
 
-/** Sends a page that browsers must neither cache nor frame, and that loads nothing from elsewhere. */
+/**
+ * Sends a page that browsers must neither cache nor frame, and that loads nothing from elsewhere.
+ * The referrer policy is same-origin, not no-referrer: under no-referrer a browser sends
+ * `Origin: null` with the page's own form posts, which the origin rule rejects.
+ */
 export function sendPage(response: Response, status: number, page: string): void {
   response
     .status(status)
@@ -47,7 +51,7 @@ export function sendPage(response: Response, status: number, page: string): void
       'Cache-Control': 'no-store',
       'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'",
       'X-Frame-Options': 'DENY',
-      'Referrer-Policy': 'no-referrer',
+      'Referrer-Policy': 'same-origin',
       'X-Content-Type-Options': 'nosniff',
     })
     .send(page);
@@ -60,8 +64,8 @@ export function redirect(response: Response, location: string): void {
 
 /**
  * Checks the declared size of a form post before its fields are read. The HTTP guards
- * check it, the Content-Type and the Origin header before any controller runs; this check
- * stays so a controller is safe on its own.
+ * check the size, the Content-Type and the Origin header before any controller runs. This
+ * check stays so that a controller is safe on its own.
  *
  * @throws WebLoginError FORM_TOO_LARGE.
  */
