@@ -44,7 +44,10 @@ export class LoginFlowService {
     if (setting === NameAndPassword.No) {
       throw new WebLoginError('NAME_PASSWORD_DISABLED', 403, `Name and password authentication is switched off on ${abbreviate(this.runtime.setup.server)}`);
     }
-    // A locked account is rejected before the password is checked, so the reply never tells whether it was right.
+    if (username.trim() === '') throw new WebLoginError('INVALID_FORM', 400, 'User name is empty: enter your full name, your short name or your e-mail address');
+    if (password === '') throw new WebLoginError('INVALID_FORM', 400, 'Internet password is empty: enter the password for web access your administrator gave you');
+
+    // A locked account is rejected before the password is checked, so the reply never reveals whether it was right.
     const account = this.people.accountOf(username);
     this.assertUnlocked(account);
     const user = this.people.authenticate(username, password);
@@ -81,8 +84,9 @@ export class LoginFlowService {
     if (transaction.enrollment !== undefined) {
       throw new WebLoginError('INVALID_FORM', 400, 'This login is waiting for you to enroll a device; enter a device name and the first token on the enrollment page');
     }
+    const wellFormed = readCode(code, 'Verification code', 'the 6-digit code from your authenticator app, or one of your 8-digit scratch codes');
     this.assertTransactionUnlocked(transaction);
-    const result = await this.countingFailures(transaction, () => this.vaults.run(transaction.vault, { operation: 'verify', user: transaction.user, code }));
+    const result = await this.countingFailures(transaction, () => this.vaults.run(transaction.vault, { operation: 'verify', user: transaction.user, code: wellFormed }));
     this.sessions.endTransaction(transaction.id);
     this.lockout.reset(this.people.accountOf(transaction.user));
     this.logger.log(`Web login of ${abbreviate(transaction.user)} with a ${result.method === 'token' ? 'TOTP token' : 'scratch code'}`);
@@ -95,10 +99,11 @@ export class LoginFlowService {
     const enrollment = transaction.enrollment;
     if (enrollment === undefined) throw new WebLoginError('INVALID_FORM', 400, 'This login has a device already; enter a token on the login page');
     const device = validateDeviceName(deviceName);
+    const wellFormed = readCode(token, 'Code from the app', 'the 6-digit code your authenticator app shows after you scanned the QR code');
     this.assertTransactionUnlocked(transaction);
 
     const result = await this.countingFailures(transaction, () =>
-      this.vaults.run(transaction.vault, { operation: 'confirm', user: transaction.user, device, secret: enrollment.secret, token }),
+      this.vaults.run(transaction.vault, { operation: 'confirm', user: transaction.user, device, secret: enrollment.secret, token: wellFormed }),
     );
     this.sessions.endTransaction(transaction.id);
     this.lockout.reset(this.people.accountOf(transaction.user));
@@ -201,11 +206,11 @@ export class LoginFlowService {
    *
    * @throws WebLoginError ACCOUNT_LOCKED when this failure locked the account.
    */
-  private countFailure(account: string, what: string): void {
+  private countFailure(account: string, failureKind: string): void {
     const lockedFor = this.lockout.recordFailure(account);
     if (lockedFor === 0) return;
-    const who = account.startsWith('unknown:') ? 'an unknown name' : account;
-    this.logger.warn(`Locked web logins of ${who} for ${Math.ceil(lockedFor / 60_000)} minutes after repeated ${what}`);
+    const accountLabel = account.startsWith('unknown:') ? 'an unknown name' : account;
+    this.logger.warn(`Locked web logins of ${accountLabel} for ${Math.ceil(lockedFor / 60_000)} minutes after repeated ${failureKind}`);
     throw new WebLoginError('ACCOUNT_LOCKED', 403, lockedMessage(lockedFor));
   }
 
@@ -234,4 +239,17 @@ export class LoginFlowService {
       throw error;
     }
   }
+}
+
+/**
+ * Checks the form of a typed code before it is sent to the vault, so a typo is reported by
+ * field and does not count as a failed attempt. Spaces are dropped, as apps show codes in groups.
+ *
+ * @throws WebLoginError INVALID_FORM naming the field; the message never repeats the code.
+ */
+function readCode(typed: string, field: string, expected: string): string {
+  const code = typed.replace(/\s+/g, '');
+  if (code === '') throw new WebLoginError('INVALID_FORM', 400, `${field} is empty: enter ${expected}`);
+  if (!/^(\d{6}|\d{8})$/.test(code)) throw new WebLoginError('INVALID_FORM', 400, `${field} must be 6 or 8 digits: enter ${expected}`);
+  return code;
 }
