@@ -9,7 +9,7 @@ const INTERVAL_MS = 20_000;
 
 jest.setTimeout(120_000);
 
-/** A statistic of `show stat` as a number. */
+/** Reads one statistic of `show stat` as a number. */
 async function statistic(domain: StartedTestDomain, server: string, name: string): Promise<number> {
   const lines = textOf((await domain.command(server, `show stat ${name}`)).lines);
   const line = lines.find((candidate) => candidate.startsWith(`${name} = `));
@@ -17,7 +17,7 @@ async function statistic(domain: StartedTestDomain, server: string, name: string
   return Number(line.split(' = ')[1]);
 }
 
-/** How many of server1's saves server2's names.nsf holds. */
+/** Returns how many of server1's saves the server's names.nsf contains. */
 async function server1SavesOn(domain: StartedTestDomain, server: string): Promise<number> {
   const names = (await domain.health(server)).replicas.find((replica) => replica.path === 'names.nsf');
   return names?.vector[ORIGINATOR1] ?? 0;

@@ -3,7 +3,7 @@ import { distance } from 'fastest-levenshtein';
 import type { CommandRegistry, CommandSpec } from './command-registry';
 import { SECRET_MASK } from './command-registry';
 
-/** A word of a line as masking sees it: where it starts and ends, quotes included. */
+/** A word of a console line, with its start and end offsets (quotes included). */
 interface Word {
   readonly text: string;
   readonly start: number;
@@ -44,9 +44,9 @@ export function maskSecrets(line: string, registry: CommandRegistry<CommandSpec>
 const MAX_TYPO_DISTANCE = 2;
 
 /**
- * The command with a secret that the line names, or seems to name: its keywords typed or
- * shortened as the console accepts them, or a first word that is a prefix or a near miss of
- * the command's first keyword.
+ * Finds the command with a secret that the line names or seems to name. A line names it
+ * with its keywords, typed or shortened as the console accepts them. It seems to name it
+ * when the first word is a prefix or a near miss of the command's first keyword.
  */
 function commandWithSecret(words: readonly Word[], registry: CommandRegistry<CommandSpec>): CommandSpec | undefined {
   const guessed = registry.guess(words.map((word) => ({ text: word.text, start: word.start, end: word.end, quoted: false })));
@@ -63,8 +63,8 @@ function commandWithSecret(words: readonly Word[], registry: CommandRegistry<Com
 }
 
 /**
- * How many leading words are the command's keywords, which are never masked: the first
- * word (typed, shortened or mistyped), then each word that is a prefix of the next keyword.
+ * Counts the leading words that are the command's keywords, which are never masked: the
+ * first word (typed, shortened or mistyped), then each word that is a prefix of the next keyword.
  */
 function typedKeywords(words: readonly Word[], spec: CommandSpec): number {
   let count = 1;
@@ -77,8 +77,8 @@ function hasSecret(spec: CommandSpec): boolean {
 }
 
 /**
- * Splits a line into words as the tokenizer does, but never fails: an unclosed quote runs
- * to the end of the line, and text glued to quotes stays in the same word.
+ * Splits a line into words as the tokenizer does, but without its errors: an unclosed quote
+ * runs to the end of the line, and text glued to quotes stays in the same word.
  */
 function splitWords(line: string): Word[] {
   const words: Word[] = [];

@@ -42,7 +42,7 @@ export class SessionError extends Error {
     readonly partner: string,
     readonly replicaId: string,
     message: string,
-    /** True when the partner did not answer at all (not running, not connected, or the reply was lost). */
+    /** True when the partner did not respond at all (not running, not connected, or the reply was lost). */
     readonly unreachable = false,
   ) {
     super(message);

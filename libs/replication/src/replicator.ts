@@ -35,7 +35,7 @@ export interface ReplicatorOptions {
   readonly requestTimeoutMs?: number;
   /** Faults on the links into this server; none when not given. */
   readonly gate?: LinkGate;
-  /** Which jobs that failed because the partner did not answer run again once it is heard from; default every job. */
+  /** Selects the jobs that are repeated when a partner that did not respond is heard from again; default every job. */
   readonly retryOnContact?: (job: ReplicationJob) => boolean;
 }
 
@@ -393,15 +393,15 @@ export class Replicator {
   }
 
   /**
-   * Runs again, at once, the replication with a partner that failed because the partner did
-   * not answer, now that a message from it arrived.
+   * Repeats at once the replication with a partner that failed because the partner did not
+   * respond, now that a message from it arrived.
    */
   private heardFrom(partner: string): void {
     if (this.stopped) return;
     const due = this.retries.takeDue(partner);
     if (due === undefined) return;
 
-    this.options.logger.log(`Heard from ${partner} again: retrying ${due.jobs.length + due.pulls.length} replication(s) that failed because it did not answer`);
+    this.options.logger.log(`Heard from ${partner} again: retrying ${due.jobs.length + due.pulls.length} replication(s) that failed because it did not respond`);
     for (const job of due.jobs) {
       if (!this.isQueued(job.partner, job.origin)) void this.replicate(job);
     }

@@ -11,17 +11,17 @@ interface PendingRetries {
   readonly pulls: Set<string>;
 }
 
-/** What to run again for a partner that was just heard from. */
+/** Jobs and pulls to repeat for a partner that was just heard from. */
 export interface DueRetries {
   readonly jobs: readonly ReplicationJob[];
   readonly pulls: readonly string[];
 }
 
 /**
- * Keeps the replication that failed because a partner did not answer, so it runs again as
+ * Keeps the replication that failed because a partner did not respond, so it runs again as
  * soon as that partner is heard from (its heartbeat, a push or a request) instead of at the
  * next scheduled time. A retry waits at least `minGapMs` after the failure, so a partner
- * that answers messages but still fails sessions is not retried on every message.
+ * that responds to messages but still fails sessions is not retried on every message.
  */
 export class RetryOnContact {
   private readonly pending = new Map<string, PendingRetries>();

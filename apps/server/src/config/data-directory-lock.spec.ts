@@ -20,7 +20,7 @@ describe('lockDataDirectory', () => {
 
   const writeHolder = (pid: number, host = hostname(), token = 'other') => writeFileSync(lockFile, JSON.stringify({ pid, host, startedAt: '2026-12-04T00:00:00.000Z', token }));
 
-  /** The PID of a process that has exited, so no process has it for the moment. */
+  /** Returns the PID of a process that has exited, so no process has that PID for the moment. */
   const exitedPid = (): number => {
     const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     return Number(child.stdout);

@@ -63,7 +63,7 @@ export function lockDataDirectory(dataDir: string): DataDirectoryLock {
     if (current === 'missing') continue;
     if (current === 'unreadable') {
       // NOTE: a process that crashed between creating the file and writing it leaves it
-      // empty; that cannot be told apart from a writer in progress, so it is not removed.
+      // empty. Such a file looks the same as one a starting server is writing, so it is not removed.
       throw new DataDirectoryLockedError(
         dataDir,
         undefined,

@@ -2,11 +2,11 @@
 export interface BodyRule {
   readonly mediaType: 'application/json' | 'application/x-www-form-urlencoded';
   readonly maxBytes: number;
-  /** How error replies are sent: JSON for /api, an HTML page for the web login pages. */
+  /** Format of error replies: JSON for /api, an HTML page for the web login pages. */
   readonly reply: 'json' | 'page';
 }
 
-/** Largest JSON body /api accepts: a console command with its sealed password is under 2 KB. */
+/** Largest JSON body /api accepts. A console request is a command of at most 4096 characters and its sealed password. */
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
 /** Largest form body the login and device pages accept: their forms have at most three short fields. */
 export const MAX_FORM_BODY_BYTES = 4 * 1024;
@@ -25,7 +25,7 @@ export function isApiPath(path: string): boolean {
   return path === '/api' || path.startsWith('/api/');
 }
 
-/** The media type of a Content-Type header, lower case and without parameters such as charset. */
+/** Returns the media type of a Content-Type header, lower case and without parameters such as charset. */
 export function mediaTypeOf(contentType: string | undefined): string | undefined {
   if (contentType === undefined) return undefined;
   const mediaType = contentType.split(';')[0].trim().toLowerCase();

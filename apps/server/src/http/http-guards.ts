@@ -126,7 +126,10 @@ function describeBodyError(error: BodyParserError, rule: BodyRule): { status: nu
   }
 }
 
-/** Where JSON.parse stopped, e.g. " (at position 12)"; JSON.parse's own text can quote the body, which may hold a password. */
+/**
+ * Returns where JSON.parse stopped, e.g. " (at position 12)". JSON.parse's own message is not
+ * used because it can quote the body, which may contain a password.
+ */
 function positionOf(error: Error): string {
   const match = /position (\d+)/.exec(error.message);
   return match === null ? '' : ` (at position ${match[1]})`;

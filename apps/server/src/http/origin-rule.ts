@@ -9,11 +9,11 @@ export interface ForeignOrigin {
 }
 
 /**
- * Applies the cross-site rule to one request: a browser request that can change state (any
- * method but GET, HEAD and OPTIONS), and any request to /api, is rejected when its Origin
- * header is `null` or names another host than the Host header. Requests without an Origin
- * header pass, because browsers send one on every POST and non-browser clients (the CLI,
- * curl, monitoring) send none.
+ * Applies the cross-site rule to one request. A request that can change state (any method
+ * but GET, HEAD and OPTIONS) and any request to /api are rejected when the Origin header is
+ * `null` or names another host than the Host header. Requests without an Origin header
+ * pass, because browsers send one on every POST and non-browser clients (the CLI, curl,
+ * monitoring) send none.
  *
  * @returns the rejected origin, or undefined when the request may proceed.
  */

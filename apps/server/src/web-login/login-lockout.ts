@@ -103,13 +103,13 @@ export class LoginLockout {
   }
 }
 
-/** The lockout message; it never says whether the password was right. */
+/** Returns the lockout message, which never reveals whether the password was right. */
 export function lockedMessage(lockedForMs: number): string {
   const minutes = Math.max(1, Math.ceil(lockedForMs / 60_000));
   return `This account is temporarily locked after too many failed login attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}; if you did not make these attempts, tell your administrator`;
 }
 
-/** The lockout settings of a server environment. */
+/** Reads the lockout settings from a server environment. */
 export function lockoutSettingsOf(environment: { DOMSIM_LOCKOUT_MAX_TRIES: number; DOMSIM_LOCKOUT_INTERVAL_MINUTES: number; DOMSIM_LOCKOUT_EXPIRATION_MINUTES: number }): LockoutSettings {
   return {
     maxTries: environment.DOMSIM_LOCKOUT_MAX_TRIES,

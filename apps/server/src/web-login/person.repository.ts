@@ -28,9 +28,9 @@ export class PersonRepository {
   }
 
   /**
-   * The account a login attempt counts against: the person's canonical name key, so the
-   * full name, short name and Internet address share one count, or the typed name for a
-   * name no person has, so unknown names lock like known ones.
+   * Returns the account a login attempt counts against. For a person it is the canonical
+   * name key, so the full name, short name and Internet address share one count. For a
+   * name no person has it is the typed name, so unknown names lock like known ones.
    */
   accountOf(user: string): string {
     const person = this.findPerson(user);
