@@ -69,6 +69,37 @@ describe('lockDataDirectory', () => {
     lock.release();
   });
 
+  it('replaces the lock of a zombie process', async () => {
+    // The shell starts a short sleep, then becomes a long sleep that never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 0.1 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
+      await waitFor(() => readFileSync(`/proc/${zombie}/stat`, 'utf8').includes(') Z '));
+      writeHolder(zombie);
+
+      const lock = lockDataDirectory(dataDir);
+
+      expect(JSON.parse(readFileSync(lockFile, 'utf8')).pid).toBe(process.pid);
+      lock.release();
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+
+  it('replaces a lock whose PID now belongs to another process', () => {
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      writeFileSync(lockFile, JSON.stringify({ pid: other.pid, host: hostname(), startedAt: '2026-12-04T00:00:00.000Z', token: 'old', processStart: '1' }));
+
+      const lock = lockDataDirectory(dataDir);
+
+      expect(JSON.parse(readFileSync(lockFile, 'utf8')).pid).toBe(process.pid);
+      lock.release();
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
   it('replaces a lock of its own PID it did not take', () => {
     writeHolder(process.pid, hostname(), 'earlier-process-with-this-pid');
 
@@ -108,4 +139,12 @@ function captureError(action: () => unknown): Error {
     return error as Error;
   }
   throw new Error('expected an error, but the call returned');
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`the condition did not hold within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

@@ -13,6 +13,8 @@ export interface LockHolder {
   readonly startedAt: string;
   /** Random per lock, so a process can tell its own lock from one a reused PID wrote. */
   readonly token: string;
+  /** The holder's start time in clock ticks since boot, from /proc (Linux only), to detect a reused PID. */
+  readonly processStart?: string;
 }
 
 /** Another server process uses the data directory, or the lock file cannot be written. */
@@ -51,7 +53,13 @@ const MAX_ATTEMPTS = 3;
  */
 export function lockDataDirectory(dataDir: string): DataDirectoryLock {
   const file = join(dataDir, DATA_DIRECTORY_LOCK_FILE);
-  const holder: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), token: randomBytes(16).toString('hex') };
+  const holder: LockHolder = {
+    pid: process.pid,
+    host: hostname(),
+    startedAt: new Date().toISOString(),
+    token: randomBytes(16).toString('hex'),
+    processStart: processStatus(process.pid)?.start,
+  };
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     if (tryCreate(file, holder, dataDir)) {
@@ -104,7 +112,8 @@ function readHolder(file: string): LockHolder | 'missing' | 'unreadable' {
   try {
     const value = JSON.parse(text) as Partial<LockHolder>;
     if (typeof value.pid !== 'number' || typeof value.host !== 'string' || typeof value.token !== 'string') return 'unreadable';
-    return { pid: value.pid, host: value.host, startedAt: String(value.startedAt ?? 'unknown'), token: value.token };
+    const processStart = typeof value.processStart === 'string' ? value.processStart : undefined;
+    return { pid: value.pid, host: value.host, startedAt: String(value.startedAt ?? 'unknown'), token: value.token, processStart };
   } catch {
     return 'unreadable';
   }
@@ -121,10 +130,28 @@ function isAlive(holder: LockHolder): boolean {
   if (holder.pid === process.pid) return heldTokens.has(holder.token);
   try {
     process.kill(holder.pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  // A killed process stays in the process table as a zombie until its parent reaps it, and
+  // its PID may since belong to another process; /proc tells both apart where it exists.
+  const status = processStatus(holder.pid);
+  if (status === undefined) return true;
+  if (status.state === 'Z' || status.state === 'X') return false;
+  return holder.processStart === undefined || holder.processStart === status.start;
+}
+
+/** State and start time (clock ticks since boot) of a process from /proc/PID/stat, or undefined without /proc. */
+function processStatus(pid: number): { state: string; start: string } | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name in parentheses may contain spaces, so the fields are counted after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[0], start: fields[19] };
 }
 
 /**
