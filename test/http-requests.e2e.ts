@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 
-import { type StartedTestDomain, TestDomainBuilder } from '@domsim/testing';
+import { eventually, type StartedTestDomain, TestDomainBuilder } from '@domsim/testing';
 
 jest.setTimeout(60_000);
 
@@ -48,7 +48,8 @@ describe('HTTP request checks', () => {
   let digest: () => Promise<string[]>;
 
   beforeAll(async () => {
-    domain = await new TestDomainBuilder().withServers(1).start();
+    // A short lockout, so the console lockout test can wait for the unlock.
+    domain = await new TestDomainBuilder().withServers(1).withEnvironment({ DOMSIM_LOCKOUT_MAX_TRIES: '3', DOMSIM_LOCKOUT_EXPIRATION_MINUTES: '0.05' }).start();
     base = await domain.httpUrlOf(SERVER1);
     host = new URL(base).host;
     digest = async () => (await domain.health(SERVER1)).replicas.map((replica) => replica.digest);
@@ -206,6 +207,22 @@ describe('HTTP request checks', () => {
       const reply = await consoleRequest({ 'content-type': 'application/json', origin: base }, JSON.stringify({ command: 'show server' }));
 
       expect(reply.status).toBe(200);
+    });
+  });
+
+  describe('console lockout', () => {
+    it('locks the administrator after wrong passwords', async () => {
+      const wrong = `Basic ${Buffer.from('renovations admin/renovations:wrong').toString('base64')}`;
+      const body = JSON.stringify({ command: 'show server' });
+
+      const failures: Reply[] = [];
+      for (let attempt = 0; attempt < 3; attempt += 1) failures.push(await consoleRequest({ 'content-type': 'application/json', authorization: wrong }, body));
+      const right = await consoleRequest({ 'content-type': 'application/json' }, body);
+
+      expect(failures.map((reply) => reply.status)).toEqual([401, 401, 403]);
+      expect(right.status).toBe(403);
+      expect(JSON.parse(right.text).message).toMatch(/^This account is temporarily locked after too many failed login attempts\. Try again in 1 minute/);
+      await eventually(async () => expect((await consoleRequest({ 'content-type': 'application/json' }, body)).status).toBe(200), { description: 'the console after the lockout expired' });
     });
   });
 });

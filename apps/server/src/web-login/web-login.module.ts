@@ -31,6 +31,6 @@ import { VaultUserRepository } from './vault-user.repository';
     VaultTotpService,
     VaultUserRepository,
   ],
-  exports: [VaultTotpService, LoginLockout],
+  exports: [VaultTotpService, LoginLockout, PersonRepository],
 })
 export class WebLoginModule {}
