@@ -34,8 +34,6 @@ export async function startServer(environment: ServerEnvironment, hosting: Serve
   const runtime = loadServerRuntime(environment, hosting);
   // Taken before the event log opens, so two processes never append to one log.
   const lock = lockDataDirectory(runtime.dataDir);
-  const releaseOnExit = () => lock.release();
-  process.once('exit', releaseOnExit);
   try {
     const app = await startApplication(runtime, hosting, lock);
     return {
@@ -46,13 +44,11 @@ export async function startServer(environment: ServerEnvironment, hosting: Serve
           await app.close();
         } finally {
           lock.release();
-          process.removeListener('exit', releaseOnExit);
         }
       },
     };
   } catch (error) {
     lock.release();
-    process.removeListener('exit', releaseOnExit);
     throw error;
   }
 }

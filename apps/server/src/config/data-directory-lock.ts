@@ -38,8 +38,12 @@ export interface DataDirectoryLock {
   release(): void;
 }
 
-/** Tokens of the locks this process holds, so a server sharing the process cannot take the same directory. */
-const heldTokens = new Set<string>();
+/**
+ * Locks this process holds, by token, so a server sharing the process cannot take the same
+ * directory, and so one exit handler can release them all.
+ */
+const heldLocks = new Map<string, () => void>();
+let exitHandlerInstalled = false;
 
 /** How many times a stale lock is removed and the lock tried again before giving up. */
 const MAX_ATTEMPTS = 3;
@@ -63,8 +67,10 @@ export function lockDataDirectory(dataDir: string): DataDirectoryLock {
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     if (tryCreate(file, holder, dataDir)) {
-      heldTokens.add(holder.token);
-      return { file, holder, release: () => release(file, holder) };
+      const releaseLock = () => release(file, holder);
+      heldLocks.set(holder.token, releaseLock);
+      releaseAllOnExit();
+      return { file, holder, release: releaseLock };
     }
 
     const current = readHolder(file);
@@ -127,7 +133,7 @@ function isAlive(holder: LockHolder): boolean {
   if (holder.host !== hostname()) return true;
   // A lock with this process's PID but a token it did not issue was left by an earlier
   // process with the same PID, as happens in a container, where the server is always PID 1.
-  if (holder.pid === process.pid) return heldTokens.has(holder.token);
+  if (holder.pid === process.pid) return heldLocks.has(holder.token);
   try {
     process.kill(holder.pid, 0);
   } catch (error) {
@@ -182,7 +188,7 @@ function removeStale(file: string, stale: LockHolder, dataDir: string): void {
 }
 
 function release(file: string, holder: LockHolder): void {
-  if (!heldTokens.delete(holder.token)) return;
+  if (!heldLocks.delete(holder.token)) return;
   const current = readHolder(file);
   if (current === 'missing' || current === 'unreadable' || current.token !== holder.token) return;
   try {
@@ -190,6 +196,15 @@ function release(file: string, holder: LockHolder): void {
   } catch {
     // The directory may be gone already, e.g. a test removed it; nothing is left to release.
   }
+}
+
+/** Releases every held lock when the process exits normally; a signal or a crash leaves a stale lock instead. */
+function releaseAllOnExit(): void {
+  if (exitHandlerInstalled) return;
+  exitHandlerInstalled = true;
+  process.once('exit', () => {
+    for (const releaseLock of [...heldLocks.values()]) releaseLock();
+  });
 }
 
 function lockedBy(dataDir: string, file: string, holder: LockHolder): DataDirectoryLockedError {
