@@ -140,7 +140,7 @@ function isAlive(holder: LockHolder): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
   // A killed process stays in the process table as a zombie until its parent reaps it, and
-  // its PID may since belong to another process; /proc tells both apart where it exists.
+  // its PID may since belong to another process. /proc shows both cases where it exists.
   const status = processStatus(holder.pid);
   if (status === undefined) return true;
   if (status.state === 'Z' || status.state === 'X') return false;
