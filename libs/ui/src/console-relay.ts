@@ -60,7 +60,8 @@ export class ConsoleRelay {
     if (response.status === 401) {
       throw new UiRequestError(401, 'INVALID_CREDENTIALS', `${abbreviate(server)} rejected the credentials: ${reason}`);
     }
-    if (response.status === 403) throw new UiRequestError(403, 'NOT_AN_ADMINISTRATOR', `${abbreviate(server)} rejected the request: ${reason}`);
+    // 403 covers a name that is not an administrator and an account locked after failed logins; the reason says which.
+    if (response.status === 403) throw new UiRequestError(403, 'FORBIDDEN', `${abbreviate(server)} rejected the request: ${reason}`);
     throw new UiRequestError(502, 'CONSOLE_FAILED', `the HTTP console of ${abbreviate(server)} responded with status ${response.status}: ${reason}`);
   }
 
