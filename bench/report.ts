@@ -9,9 +9,14 @@ export interface Result {
   readonly unit: string;
   /** The floor measured in the same run, in the same unit, and what it is. */
   readonly floor?: { readonly value: number; readonly what: string };
-  /** The target, and whether lower or higher is better. */
-  readonly target?: { readonly value: number; readonly better: 'lower' | 'higher' };
+  /**
+   * The target, and whether lower or higher is better. `maxFloorRatio` adds a second
+   * condition: the value may be at most that many times the floor.
+   */
+  readonly target?: { readonly value: number; readonly better: 'lower' | 'higher'; readonly maxFloorRatio?: number };
   readonly note?: string;
+  /** Which explanation of the bench's BOUNDS applies when the target is missed; by default the suite's first word. */
+  readonly bound?: string;
 }
 
 export interface Machine {
@@ -47,20 +52,41 @@ function format(value: number, unit: string): string {
   return `${value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${unit}`;
 }
 
+function floorRatio(result: Result): number | undefined {
+  return result.floor === undefined || result.floor.value === 0 ? undefined : result.value / result.floor.value;
+}
+
+/** Whether the result misses its target: its value, or its ratio to the floor where the target sets one. */
+export function isMissed(result: Result): boolean {
+  if (result.target === undefined) return false;
+  const valueMet = result.target.better === 'lower' ? result.value <= result.target.value : result.value >= result.target.value;
+  const ratio = floorRatio(result);
+  const ratioMet = result.target.maxFloorRatio === undefined || ratio === undefined || ratio <= result.target.maxFloorRatio;
+  return !(valueMet && ratioMet);
+}
+
 function verdict(result: Result): string {
   if (result.target === undefined) return '';
-  const met = result.target.better === 'lower' ? result.value <= result.target.value : result.value >= result.target.value;
-  if (met) return 'met';
-  const ratio = result.target.better === 'lower' ? result.value / result.target.value : result.target.value / result.value;
-  return `missed (${ratio.toFixed(1)}x off)`;
+  if (!isMissed(result)) return 'met';
+  const misses: string[] = [];
+  const valueRatio = result.target.better === 'lower' ? result.value / result.target.value : result.target.value / result.value;
+  if (valueRatio > 1) misses.push(`${valueRatio.toFixed(1)}x off`);
+  const ratio = floorRatio(result);
+  if (result.target.maxFloorRatio !== undefined && ratio !== undefined && ratio > result.target.maxFloorRatio) {
+    misses.push(`${(ratio / result.target.maxFloorRatio).toFixed(1)}x over ${result.target.maxFloorRatio}x the floor`);
+  }
+  return `missed (${misses.join(', ')})`;
 }
 
 /** The results page: machine, command, date, the table, and what bounds each missed target. */
 export function renderMarkdown(results: readonly Result[], machine: Machine, command: string, date: Date, bounds: readonly string[]): string {
   const rows = results.map((result) => {
     const floor = result.floor === undefined ? '' : `${format(result.floor.value, result.unit)} (${result.floor.what})`;
-    const ratio = result.floor === undefined || result.floor.value === 0 ? '' : `${(result.value / result.floor.value).toFixed(2)}`;
-    const target = result.target === undefined ? '' : `${result.target.better === 'lower' ? '≤' : '≥'} ${format(result.target.value, result.unit)}`;
+    const ratio = floorRatio(result)?.toFixed(2) ?? '';
+    const target =
+      result.target === undefined
+        ? ''
+        : `${result.target.better === 'lower' ? '≤' : '≥'} ${format(result.target.value, result.unit)}${result.target.maxFloorRatio === undefined ? '' : `, ≤ ${result.target.maxFloorRatio}x floor`}`;
     return `| ${result.suite} | ${result.metric} | ${format(result.value, result.unit)} | ${floor} | ${ratio} | ${target} | ${verdict(result)} |`;
   });
   return [

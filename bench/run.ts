@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { findNatsServerBinary, stopAttachedChildren } from '@domsim/launcher';
 
-import { describeMachine, renderMarkdown, type Result } from './report';
+import { describeMachine, isMissed, renderMarkdown, type Result } from './report';
 import { measureFloors } from './suites/floors';
 import { measureLoad } from './suites/load';
 import { measurePropagation, propagationResults } from './suites/propagation';
@@ -19,6 +19,11 @@ const COMMAND = `${QUICK ? 'BENCH_QUICK=1 ' : ''}${process.env.BENCH_SUITES === 
 
 /** Why a missed target is missed, from profiling on the machine the page names; printed only for missed targets. */
 const BOUNDS: Record<string, string> = {
+  propagation:
+    'propagation within 3x the floor: most of the gap is in the receiving server\'s append, and it is waiting for a core, not for the disk. ' +
+    'Timestamps taken inside the servers (an instrumented build, 100 certificates, 3 servers, this machine with other work running, load average 4 to 6) put 1.6 to 2.0 ms of a 3 to 5 ms hop in the receiver\'s append, against 0.18 to 0.5 ms for the same append alone. Another 0.6 ms went to the NATS hop, 0.25 ms to decoding and checking the push and 0.2 ms to updating the views. ' +
+    'The disk is not what slows it: the floor row "durable append of one revision p50, while another log on the same disk appends" stays close to the plain append, and two processes appending 300 times each at the same moments took 0.49 ms per append at p50, as one alone did. ' +
+    'When a push arrives, nats-server, both receivers and the bench\'s own client all wake on 2 cores, and an append that blocks in fsync waits for a core when it returns.',
   memory:
     'memory: Node.js alone is 42 MB RSS here, and loading NestJS, its HTTP and microservice packages, the nats client and better-sqlite3 takes it to 81 MB before any server starts, so an idle server cannot get far under 100 MB. ' +
     'Each server keeps every document of its databases in memory, as views need them: 100,000 test documents are 46 MB of live heap (about 460 B each), and after a write burst V8 keeps roughly as much again as free heap it has not returned. ' +
@@ -41,7 +46,7 @@ async function main(): Promise<void> {
     step(`propagation, ${servers} servers`);
     const sample = await measurePropagation({ servers, repetitions });
     raw[`propagation${servers}`] = sample;
-    results.push(...propagationResults(`${servers} servers`, sample, floors, servers === 3 ? { p50: 5, p99: 20 } : {}));
+    results.push(...propagationResults(`${servers} servers`, sample, floors, servers === 3 ? { p50: 5, p99: 20, maxFloorRatio: 3 } : {}));
   }
   if (SUITES.has('propagation')) {
     const latencyServers = QUICK ? 5 : 25;
@@ -71,8 +76,8 @@ async function main(): Promise<void> {
 
   const machine = describeMachine(findNatsServerBinary());
   const date = new Date();
-  const missed = results.filter((result) => result.target !== undefined && !(result.target.better === 'lower' ? result.value <= result.target.value : result.value >= result.target.value));
-  const bounds = [...new Set(missed.map((result) => BOUNDS[result.suite.split(',')[0]]).filter((line): line is string => line !== undefined))];
+  const missed = results.filter(isMissed);
+  const bounds = [...new Set(missed.map((result) => BOUNDS[result.bound ?? result.suite.split(',')[0]] ?? `${result.suite}, ${result.metric}: not profiled yet.`))];
   writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), renderMarkdown(results, machine, COMMAND, date, bounds));
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify({ date: date.toISOString(), command: COMMAND, machine, results, raw }, null, 1)}\n`);

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { hostname } from 'node:os';
 
 import { serverEntryPoint } from '@domsim/launcher';
 import { type StartedTestDomain, TestDomainBuilder } from '@domsim/testing';
@@ -78,5 +80,16 @@ describe('server configuration at start', () => {
 
     expect(exit.code).toBe(1);
     expect(exit.stderr).toContain('server.json: the file is missing; this is not a server data directory');
+  });
+
+  it('exits 1 on a data directory in use', async () => {
+    const running = await domain.health('server1/renovations');
+
+    const exit = await runServer({}, ['--data', dataDir, '--nats', domain.natsUrl]);
+
+    expect(exit.code).toBe(1);
+    expect(exit.stderr).toContain(`cannot start: the data directory ${realpathSync(dataDir)} is in use by process ${running.pid} on host ${hostname()}`);
+    expect(exit.stderr).toContain('stop that server first');
+    expect((await domain.health('server1/renovations')).pid).toBe(running.pid);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 import { connect, headers } from 'nats';
 
@@ -17,6 +18,8 @@ export interface Floors {
   readonly publishOneWayMs: Summary;
   readonly publishRevisionsPerSecond: number;
   readonly appendMs: Summary;
+  /** One durable append while another thread appends to a log of its own on the same disk. */
+  readonly contendedAppendMs: Summary;
   readonly appendBatchPerSecond: number;
 }
 
@@ -110,6 +113,7 @@ export async function measureFloors(): Promise<{ floors: Floors; results: Result
       log.append(Array.from({ length: 1_000 }, () => ({ replicaId: '852564AC:044EBCCF', originator: 'CN=server1/O=renovations', counter: ++counter, body: sampleRevision(counter) })));
     }
     const appendBatchPerSecond = 100_000 / ((now() - batchStart) / 1000);
+    const contendedAppends = await measureContendedAppends(log, join(directory, 'neighbour.sqlite'), counter);
     log.close();
 
     const floors: Floors = {
@@ -117,6 +121,7 @@ export async function measureFloors(): Promise<{ floors: Floors; results: Result
       publishOneWayMs: summarize(oneWay),
       publishRevisionsPerSecond,
       appendMs: summarize(appends),
+      contendedAppendMs: summarize(contendedAppends),
       appendBatchPerSecond,
     };
     const results: Result[] = [
@@ -128,10 +133,60 @@ export async function measureFloors(): Promise<{ floors: Floors; results: Result
       { suite: 'floor', metric: 'durable append of one revision p50', value: floors.appendMs.p50, unit: 'ms' },
       { suite: 'floor', metric: 'durable append of one revision p99', value: floors.appendMs.p99, unit: 'ms' },
       { suite: 'floor', metric: 'durable append, 1,000 revisions a transaction', value: appendBatchPerSecond, unit: 'revisions/s' },
+      { suite: 'floor', metric: 'durable append of one revision p50, while another log on the same disk appends', value: floors.contendedAppendMs.p50, unit: 'ms' },
     ];
     return { floors, results };
   } finally {
     await nats.stop();
     rmSync(directory, { recursive: true, force: true });
   }
+}
+
+/** Code of the neighbour thread: it appends to its own log, one revision a transaction, until told to stop. */
+const NEIGHBOUR = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { SqliteEventLog } = require(workerData.eventLogModule);
+const log = SqliteEventLog.open(workerData.path);
+const stop = new Int32Array(workerData.stop);
+const body = workerData.body;
+let counter = 0;
+parentPort.postMessage('appending');
+while (Atomics.load(stop, 0) === 0) {
+  counter += 1;
+  log.append([{ replicaId: body.replicaId, originator: 'CN=server2/O=renovations', counter, body: { ...body, counter } }]);
+}
+log.close();
+`;
+
+/**
+ * Times single appends to `log` while a worker thread appends to another log in the same
+ * directory. Servers of one domain on one machine share a disk, so two receivers storing a
+ * pushed revision at once each wait for the other's fsync; this floor shows what that costs.
+ */
+async function measureContendedAppends(log: SqliteEventLog<Revision>, neighbourPath: string, lastCounter: number): Promise<number[]> {
+  const stop = new SharedArrayBuffer(4);
+  const worker = new Worker(NEIGHBOUR, {
+    eval: true,
+    workerData: { eventLogModule: join(__dirname, '..', '..', 'libs', 'event-log', 'src', 'index.js'), path: neighbourPath, stop, body: sampleRevision(1) },
+  });
+  const exited = new Promise<void>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', () => resolve());
+  });
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve());
+    worker.once('error', reject);
+  });
+
+  const times: number[] = [];
+  let counter = lastCounter;
+  for (let round = 0; round < ROUNDS / 4; round += 1) {
+    counter += 1;
+    const start = now();
+    log.append([{ replicaId: '852564AC:044EBCCF', originator: 'CN=server1/O=renovations', counter, body: sampleRevision(counter) }]);
+    times.push(now() - start);
+  }
+  Atomics.store(new Int32Array(stop), 0, 1);
+  await exited;
+  return times;
 }

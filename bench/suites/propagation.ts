@@ -92,10 +92,10 @@ async function run(domain: StartedTestDomain, options: PropagationOptions): Prom
 }
 
 /** The results of one propagation run, with the floor of two durable appends and one NATS hop. */
-export function propagationResults(label: string, sample: PropagationSample, floors: Floors, targets: { p50?: number; p99?: number; max?: number; median?: number }): Result[] {
+export function propagationResults(label: string, sample: PropagationSample, floors: Floors, targets: { p50?: number; p99?: number; max?: number; median?: number; maxFloorRatio?: number }): Result[] {
   const floor = { value: 2 * floors.appendMs.p50 + floors.publishOneWayMs.p50, what: '2 appends + 1 NATS hop, p50' };
   const results: Result[] = [
-    { suite: `propagation, ${label}`, metric: `lag per server p50 (${sample.perServer.count} samples)`, value: sample.perServer.p50, unit: 'ms', floor, target: targets.p50 === undefined ? undefined : { value: targets.p50, better: 'lower' } },
+    { suite: `propagation, ${label}`, metric: `lag per server p50 (${sample.perServer.count} samples)`, value: sample.perServer.p50, unit: 'ms', floor, target: targets.p50 === undefined ? undefined : { value: targets.p50, better: 'lower', maxFloorRatio: targets.maxFloorRatio } },
     { suite: `propagation, ${label}`, metric: 'lag per server p99', value: sample.perServer.p99, unit: 'ms', floor, target: targets.p99 === undefined ? undefined : { value: targets.p99, better: 'lower' } },
     { suite: `propagation, ${label}`, metric: 'lag per server max', value: sample.perServer.max, unit: 'ms', floor, target: targets.max === undefined ? undefined : { value: targets.max, better: 'lower' } },
     { suite: `propagation, ${label}`, metric: `time until every server has it, median (${sample.toAll.count} runs)`, value: sample.toAll.p50, unit: 'ms', floor, target: targets.median === undefined ? undefined : { value: targets.median, better: 'lower' } },

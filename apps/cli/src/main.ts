@@ -14,11 +14,12 @@ import { runExec } from './commands/exec.command';
 import { runSetup } from './commands/setup.command';
 import { runStatus } from './commands/status.command';
 import { runTotpReset } from './commands/totp.command';
+import { runUi } from './commands/ui.command';
 import { runUp } from './commands/up.command';
 import { runView } from './commands/view.command';
 import { CliError, ExitCode } from './cli-error';
 import { DEFAULT_DATA_DIRECTORY } from './domain-context';
-import { MAX_TIMEOUT_SECONDS, parseClusterSize, parseDirectory, parseNatsUrls, parsePositiveInteger, parseTimeout } from './option-parsers';
+import { MAX_TIMEOUT_SECONDS, parseClusterSize, parseDirectory, parseNatsUrls, parsePort, parsePositiveInteger, parseTimeout } from './option-parsers';
 
 /** Set DOMSIM_DEBUG=1 to print the stack trace of an unexpected error. */
 const DEBUG = process.env.DOMSIM_DEBUG !== undefined && process.env.DOMSIM_DEBUG !== '' && process.env.DOMSIM_DEBUG !== '0';
@@ -54,6 +55,9 @@ program
   .option('--in-process', 'run every server in one Node process (each still its own NestJS application with its own log); for large domains on one machine', false)
   .option('--detach', 'return once every console answers and leave the domain running', false)
   .addOption(timeoutOption('how long each server may take to start', 30))
+  .option('--ui', 'also serve the live web view of the domain and print its URL (not with --detach; use domsim ui then)', false)
+  .option('--ui-host <address>', 'loopback address the live view listens on', '127.0.0.1')
+  .option('--ui-port <port>', 'TCP port of the live view (0: a free port)', parsePort, 0)
   .action(async (options) => exit(await runUp(options)));
 
 program
@@ -123,6 +127,16 @@ program
   .option('--server <server>', 'vault server to run it on (default: the first server that hosts an ID vault)')
   .addOption(timeoutOption('how long to wait for the reply', 60))
   .action(async (user, options) => exit(await runTotpReset(user, options)));
+
+program
+  .command('ui')
+  .description('serve a live web view of a running domain: servers, Certificates views, propagation timeline, lag, console, link faults and the trust demo')
+  .option(...dataOption)
+  .addOption(natsOption())
+  .option(...domainOption)
+  .option('--host <address>', 'loopback address to listen on', '127.0.0.1')
+  .option('--port <port>', 'TCP port to listen on (0: a free port)', parsePort, 0)
+  .action(async (options) => exit(await runUi(options)));
 
 program
   .command('demo')

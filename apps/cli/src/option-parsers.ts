@@ -72,3 +72,9 @@ export function parseDirectory(value: string): string {
   if (value.trim() === '') throw new InvalidArgumentError('the directory is empty; give a path such as ./domain');
   return value;
 }
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value.trim()) || port > 65_535) throw new InvalidArgumentError(`"${value}" is not a port number from 0 to 65535 (0 picks a free port)`);
+  return port;
+}

@@ -5,6 +5,8 @@ import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 
+import type { DataDirectoryLock } from './config/data-directory-lock';
+import { DATA_DIRECTORY_LOCK, DataDirectoryLockRelease } from './config/data-directory-lock.provider';
 import type { ServerRuntime } from './config/server-runtime';
 import { AdminAuthService } from './console/admin-auth.service';
 import { ConsoleHttpController } from './console/console-http.controller';
@@ -43,7 +45,7 @@ const REDACTED_PATHS = ['password', '*.password', 'secret', '*.secret', 'req.hea
 
 @Module({})
 export class AppModule {
-  static forServer(runtime: ServerRuntime): DynamicModule {
+  static forServer(runtime: ServerRuntime, lock: DataDirectoryLock): DynamicModule {
     const destination = pino.destination({ dest: join(runtime.dataDir, SERVER_LOG_FILE), mkdir: true, sync: false });
     return {
       module: AppModule,
@@ -68,6 +70,8 @@ export class AppModule {
       ],
       controllers: [...natsControllersFor(runtime.subjects, runtime.setup.server), HealthController, ViewsController, ConsoleHttpController, MetricsController],
       providers: [
+        { provide: DATA_DIRECTORY_LOCK, useValue: lock },
+        DataDirectoryLockRelease,
         EventLogCheckService,
         ServerControlService,
         AdminAuthService,

@@ -8,11 +8,13 @@ import { Logger } from 'nestjs-pino';
 import { abbreviate } from '@domsim/names';
 
 import { AppModule } from './app.module';
+import { type DataDirectoryLock, lockDataDirectory } from './config/data-directory-lock';
 import { natsConnectionOptions } from './config/nats-connection-options';
 import type { ServerEnvironment } from './config/server-config';
-import { loadServerRuntime, OWN_PROCESS, type ServerHosting } from './config/server-runtime';
+import { loadServerRuntime, OWN_PROCESS, type ServerHosting, type ServerRuntime } from './config/server-runtime';
 import { ConsoleOutputService, ConsoleTasks } from './console/console-output.service';
 import { TolerantNatsDeserializer } from './console/tolerant-nats-deserializer';
+import { installHttpGuards } from './http/http-guards';
 import { ServerStatusService } from './status/server-status.service';
 
 /** A server running in this process. */
@@ -30,7 +32,34 @@ export interface StartedServer {
  */
 export async function startServer(environment: ServerEnvironment, hosting: ServerHosting = OWN_PROCESS): Promise<StartedServer> {
   const runtime = loadServerRuntime(environment, hosting);
-  const app = await NestFactory.create(AppModule.forServer(runtime), hosting.inProcess ? { logger: ['error', 'warn'], abortOnError: false } : { bufferLogs: true, abortOnError: false });
+  // Taken before the event log opens, so two processes never append to one log.
+  const lock = lockDataDirectory(runtime.dataDir);
+  try {
+    const app = await startApplication(runtime, hosting, lock);
+    return {
+      name: runtime.setup.server,
+      app,
+      close: async () => {
+        try {
+          await app.close();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startApplication(runtime: ServerRuntime, hosting: ServerHosting, lock: DataDirectoryLock): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forServer(runtime, lock), {
+    ...(hosting.inProcess ? { logger: ['error', 'warn'] } : { bufferLogs: true }),
+    abortOnError: false,
+    // installHttpGuards parses bodies itself, with per-route limits and clear errors.
+    bodyParser: false,
+  });
   // NOTE: Nest's logger is process-wide, so servers sharing a process do not each take it over;
   // their pino files then hold only HTTP request logs.
   if (!hosting.inProcess) {
@@ -38,6 +67,7 @@ export async function startServer(environment: ServerEnvironment, hosting: Serve
     app.enableShutdownHooks();
   }
 
+  installHttpGuards(app, abbreviate(runtime.setup.server));
   await app.init();
   app.connectMicroservice<MicroserviceOptions>(
     {
@@ -66,5 +96,5 @@ export async function startServer(environment: ServerEnvironment, hosting: Serve
     output.print([`HTTP Server: Started (listening on ${status.httpAddress})`], ConsoleTasks.Http);
   }
   output.print([`Server ${abbreviate(runtime.setup.server)} started in domain ${runtime.setup.domain} (pid ${process.pid})`], ConsoleTasks.Server);
-  return { name: runtime.setup.server, app, close: () => app.close() };
+  return app;
 }

@@ -221,7 +221,14 @@ async function startHostAndWait(launch: LaunchContext, client: DomainClient): Pr
     servers.push({ name: entry.name, dataDir: join(root, entry.dataDir), natsUrl, pid: child.pid ?? -1, process: child, outputTail });
   }
   launch.recordStarted();
-  await Promise.all(servers.map((server) => waitUntilAnswering(server, client, timeoutMs, options.signal)));
+  // One exit watch for the host, shared by every server it hosts: a listener per server would
+  // pile up on the one child process.
+  const hostExit = watchExit(child, 'the host process', timeoutMs, outputTail);
+  try {
+    await Promise.all(servers.map((server) => waitUntilAnswering(server, client, timeoutMs, options.signal, hostExit.exited)));
+  } finally {
+    hostExit.dispose();
+  }
 }
 
 function startServer(name: string, dataDir: string, natsUrl: string, options: StartDomainOptions): RunningServer {
@@ -246,22 +253,33 @@ function startServer(name: string, dataDir: string, natsUrl: string, options: St
   return { name, dataDir, natsUrl, pid: child.pid ?? -1, process: child, outputTail: () => recent.join('\n') };
 }
 
-async function waitUntilAnswering(server: RunningServer, client: DomainClient, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+/** A promise that rejects when `child` exits, and a way to stop watching. */
+function watchExit(child: ChildProcess, what: string, timeoutMs: number, outputTail: () => string): { exited: Promise<never>; dispose: () => void } {
+  let onExit: ((code: number | null, signal: NodeJS.Signals | null) => void) | undefined;
   const exited = new Promise<never>((_resolve, reject) => {
-    server.process.once('exit', (code, exitSignal) => reject(new StartTimeoutError(`server ${server.name}`, timeoutMs, `the process exited (${exitSignal ?? `code ${code}`}) before it answered:\n${server.outputTail()}`)));
+    onExit = (code, signal) => reject(new StartTimeoutError(what, timeoutMs, `the process exited (${signal ?? `code ${code}`}) before it answered:\n${outputTail()}`));
+    child.once('exit', onExit);
   });
+  // Nobody awaits `exited` once the servers answered; keep its later rejection unhandled-safe.
+  exited.catch(() => undefined);
+  return { exited, dispose: () => onExit !== undefined && child.off('exit', onExit) };
+}
+
+async function waitUntilAnswering(server: RunningServer, client: DomainClient, timeoutMs: number, signal: AbortSignal | undefined, hostExited?: Promise<never>): Promise<void> {
+  const watch = hostExited === undefined ? watchExit(server.process, `server ${server.name}`, timeoutMs, server.outputTail) : { exited: hostExited, dispose: () => undefined };
   const aborted = new Promise<never>((_resolve, reject) => {
     if (signal?.aborted === true) reject(new StartAbortedError());
     signal?.addEventListener('abort', () => reject(new StartAbortedError()), { once: true });
   });
-  // The promises that lose the race reject later, when no caller awaits them.
-  exited.catch(() => undefined);
+  // A stop signal may never come, or come after the race is decided; nobody awaits it then.
   aborted.catch(() => undefined);
   try {
-    await Promise.race([client.waitUntilAnswering(server.name, timeoutMs), exited, aborted]);
+    await Promise.race([client.waitUntilAnswering(server.name, timeoutMs), watch.exited, aborted]);
   } catch (error) {
     if (error instanceof StartTimeoutError || error instanceof StartAbortedError) throw error;
     throw new StartTimeoutError(`server ${server.name}`, timeoutMs, server.outputTail());
+  } finally {
+    watch.dispose();
   }
 }
 

@@ -70,7 +70,7 @@ export function checkTotpGate(input: TotpGateInput): TotpError | undefined {
   if (!isMfaTrusted(input.names, user, input.vault.vaultName, input.now)) {
     return new TotpError(
       'MFA_NOT_ENABLED',
-      `MFA is not enabled for the organization of ${displayName(input.user)} (${toAbbreviated(certifierOf(user))}): ID vault server ${displayName(input.vaultServer)} holds no Multi-Factor Authentication Certificate for it`,
+      `MFA is not enabled for the organization of ${displayName(input.user)} (${toAbbreviated(certifierOf(user))}): ID vault server ${displayName(input.vaultServer)} holds no Multi-Factor Authentication Certificate for it; ask your administrator to enable MFA for your organization`,
     );
   }
   if (!input.userInVault) {

@@ -26,6 +26,8 @@ export interface ResponderContext {
   readonly rejectMessage: (kind: string, reason: string) => void;
   /** Records that a partner pulled from or pushed to this server. */
   readonly served: (partner: string, replicaId: string, revisions: number) => void;
+  /** Called for every valid request, with the partner that sent it. */
+  readonly heardFrom?: (partner: string) => void;
   /** Faults on the links into this server: a request a link drops is never answered. */
   readonly gate: LinkGate;
 }
@@ -44,7 +46,7 @@ export class ReplicationResponder {
     const checked = this.check(msg, pullRequestSchema, 'pull request');
     if (!checked.ok) return;
     const { request } = checked;
-    this.context.gate.deliver(request.from, () => this.guarded(msg, () => this.sendMissing(msg, request)));
+    this.deliver(msg, request.from, () => this.sendMissing(msg, request));
   }
 
   private sendMissing(msg: Msg, request: { from: string; replicaId: string; vector: Record<string, number>; limit: number }): void {
@@ -57,14 +59,14 @@ export class ReplicationResponder {
     const checked = this.check(msg, vectorRequestSchema, 'vector request');
     if (!checked.ok) return;
     const { request } = checked;
-    this.context.gate.deliver(request.from, () => this.guarded(msg, () => msg.respond(encodeMessage({ v: 1, vector: this.context.store.versionVector(request.replicaId) }))));
+    this.deliver(msg, request.from, () => msg.respond(encodeMessage({ v: 1, vector: this.context.store.versionVector(request.replicaId) })));
   }
 
   answerAccept(msg: Msg): void {
     const checked = this.check(msg, acceptRequestSchema, 'accept request');
     if (!checked.ok) return;
     const { request } = checked;
-    this.context.gate.deliver(request.from, () => this.guarded(msg, () => this.storePushed(msg, request)));
+    this.deliver(msg, request.from, () => this.storePushed(msg, request));
   }
 
   private storePushed(msg: Msg, request: { from: string; replicaId: string; revisions: unknown[] }): void {
@@ -85,7 +87,7 @@ export class ReplicationResponder {
     const checked = this.check(msg, pullFromMeRequestSchema, 'pull-from-me request');
     if (!checked.ok) return;
     const { request } = checked;
-    this.context.gate.deliver(request.from, () => this.guarded(msg, () => this.pullOnRequest(msg, request)));
+    this.deliver(msg, request.from, () => this.pullOnRequest(msg, request));
   }
 
   private pullOnRequest(msg: Msg, request: { from: string; replicaId: string }): void {
@@ -103,6 +105,16 @@ export class ReplicationResponder {
       this.context.rejectMessage('request', error instanceof Error ? error.message : String(error));
       msg.respond(encodeMessage({ v: 1, error: `${this.context.server} could not handle the request` }));
     }
+  }
+
+  /** Passes a valid request through the link faults, then notes that its sender is alive and handles it. */
+  private deliver(msg: Msg, from: string, handler: () => void): void {
+    this.context.gate.deliver(from, () =>
+      this.guarded(msg, () => {
+        this.context.heardFrom?.(from);
+        handler();
+      }),
+    );
   }
 
   private check<T extends { from: string; replicaId: string }>(msg: Msg, schema: Parameters<typeof decodeMessage<T>>[1], kind: string): Checked<T> {

@@ -42,6 +42,8 @@ export class SessionError extends Error {
     readonly partner: string,
     readonly replicaId: string,
     message: string,
+    /** True when the partner did not respond at all (not running, not connected, or the reply was lost). */
+    readonly unreachable = false,
   ) {
     super(message);
     this.name = 'SessionError';
@@ -154,10 +156,10 @@ async function requestEncoded(context: SessionContext, partner: string, replicaI
     const code = (error as { code?: string }).code;
     const name = tryAbbreviate(partner);
     const reason = code === '503' ? `server ${name} is not reachable` : code === 'TIMEOUT' ? `server ${name} did not answer within ${timeoutMs} ms` : (error as Error).message;
-    throw new SessionError(partner, replicaId, reason);
+    throw new SessionError(partner, replicaId, reason, code === '503' || code === 'TIMEOUT');
   }
   const passed = await context.gate.passReply(partner, data);
-  if (passed === undefined) throw new SessionError(partner, replicaId, `the reply from ${tryAbbreviate(partner)} was lost on the link`);
+  if (passed === undefined) throw new SessionError(partner, replicaId, `the reply from ${tryAbbreviate(partner)} was lost on the link`, true);
   return passed;
 }
 

@@ -12,6 +12,7 @@ import type { ReplicationDirectory } from './replication-directory';
 import { type HistoryDirection, ReplicationHistory } from './replication-history';
 import { type DatabaseResult, type JobResult, ReplicationJobQueue, type ReplicationJob } from './replication-jobs';
 import { ReplicationResponder } from './replication-responder';
+import { RetryOnContact } from './retry-on-contact';
 import { askToPull, encodeWithRevisions, MAX_MESSAGE_BYTES, pullFrom, pushTo, SessionError, type SessionContext } from './replication-sessions';
 import { type Delivery, ReplicationCounters, type ReplicationStatistics } from './replication-stats';
 import type { SessionCounts } from './session-counts';
@@ -34,6 +35,8 @@ export interface ReplicatorOptions {
   readonly requestTimeoutMs?: number;
   /** Faults on the links into this server; none when not given. */
   readonly gate?: LinkGate;
+  /** Selects the jobs that are repeated when a partner that did not respond is heard from again; default every job. */
+  readonly retryOnContact?: (job: ReplicationJob) => boolean;
 }
 
 export type JobEvent = { readonly kind: 'started'; readonly job: ReplicationJob } | { readonly kind: 'finished'; readonly result: JobResult };
@@ -75,8 +78,10 @@ export class Replicator {
   private flushScheduled = false;
   private stopped = false;
   private readonly gate: LinkGate;
+  private readonly retries: RetryOnContact;
 
   constructor(private readonly options: ReplicatorOptions) {
+    this.retries = new RetryOnContact(options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
     this.warnings = new RateLimitedWarnings(options.logger);
     this.history = options.history ?? new ReplicationHistory();
     this.gate = options.gate ?? new LinkGate(new FaultTable(), options.server);
@@ -100,6 +105,7 @@ export class Replicator {
       pullFrom: (partner, replicaId) => this.pull(partner, replicaId),
       rejectMessage: (kind, reason) => this.rejectMessage(kind, 'unknown sender', reason),
       served: () => undefined,
+      heardFrom: (partner) => this.heardFrom(partner),
       gate: this.gate,
     });
   }
@@ -187,9 +193,11 @@ export class Replicator {
       const { counts } = await pullFrom(this.sessions, peer, replicaId);
       this.counters.recordPullSession(true);
       this.history.recordSuccess(replicaId, peer, 'pull', counts);
+      this.retries.pullSucceeded(peer, replicaId);
       return counts;
     } catch (error) {
       this.counters.recordPullSession(false);
+      if (error instanceof SessionError && error.unreachable) this.retries.pullFailed(peer, replicaId);
       this.history.recordFailure(replicaId, peer, 'pull', (error as Error).message);
       this.options.logger.debug(`Pull of ${replicaId} from ${peer} failed: ${(error as Error).message}`);
       throw error;
@@ -231,6 +239,7 @@ export class Replicator {
     this.options.onJob?.({ kind: 'started', job });
     const databases: DatabaseResult[] = [];
     for (const replica of replicas) databases.push(await this.replicateDatabase(job, replica.replicaId, replica.info.path));
+    if (databases.every((database) => database.error === undefined)) this.retries.jobSucceeded(job);
     const result: JobResult = { job, startedAt, finishedAt: Date.now(), databases };
     this.options.onJob?.({ kind: 'finished', result });
     return result;
@@ -265,6 +274,8 @@ export class Replicator {
       if (job.mode === 'pull-pull') pushed = await askToPull(this.sessions, job.partner, replicaId);
       return { path, replicaId, pulled, pushed };
     } catch (error) {
+      const retry = this.options.retryOnContact ?? (() => true);
+      if (error instanceof SessionError && error.unreachable && retry(job)) this.retries.jobFailed(job);
       const message = error instanceof SessionError ? error.message : `unexpected error: ${(error as Error).message}`;
       return { path, replicaId, pulled, pushed, error: message };
     }
@@ -336,6 +347,7 @@ export class Replicator {
       return;
     }
     this.gate.deliver(push.from, () => this.safely('push', () => {
+      this.heardFrom(push.from);
       // A push carries only its sender's own saves; anything else in it is a forgery.
       const own = push.revisions.filter((revision) => {
         const originator = (revision as { originator?: unknown }).originator;
@@ -353,10 +365,10 @@ export class Replicator {
     if (this.stopped || this.options.connection.isClosed()) return;
     const { connection, subjects, store, server, directory } = this.options;
     for (const replica of store.replicas()) {
-      if (directory.clusterMates().length > 0) {
-        const message: VectorMessage = { v: 1, from: server, replicaId: replica.replicaId, vector: store.versionVector(replica.replicaId) };
-        connection.publish(subjects.vector(replica.replicaId), encodeMessage(message));
-      }
+      // Every server publishes its vectors: cluster mates compare them, and the other servers
+      // hosting the replica take them as a sign of life to retry failed replication at once.
+      const message: VectorMessage = { v: 1, from: server, replicaId: replica.replicaId, vector: store.versionVector(replica.replicaId) };
+      connection.publish(subjects.vector(replica.replicaId), encodeMessage(message));
       // An empty replica keeps asking its setup sources, as a new Domino server copies names.nsf.
       if (Object.keys(store.versionVector(replica.replicaId)).length === 0) {
         for (const source of directory.setupSources(replica.replicaId)) void this.pull(source, replica.replicaId).catch(() => undefined);
@@ -371,8 +383,29 @@ export class Replicator {
       return;
     }
     const { from, replicaId, vector } = decoded.value;
-    if (!this.isClusterMate(from) || this.options.store.findReplica(replicaId) === undefined) return;
-    this.gate.deliver(from, () => this.safely('vector', () => this.compareVector(from, replicaId, vector)));
+    if (nameKey(from) === nameKey(this.options.server) || this.options.store.findReplica(replicaId) === undefined) return;
+    this.gate.deliver(from, () =>
+      this.safely('vector', () => {
+        this.heardFrom(from);
+        if (this.isClusterMate(from)) this.compareVector(from, replicaId, vector);
+      }),
+    );
+  }
+
+  /**
+   * Repeats at once the replication with a partner that failed because the partner did not
+   * respond, now that a message from it arrived.
+   */
+  private heardFrom(partner: string): void {
+    if (this.stopped) return;
+    const due = this.retries.takeDue(partner);
+    if (due === undefined) return;
+
+    this.options.logger.log(`Heard from ${partner} again: retrying ${due.jobs.length + due.pulls.length} replication(s) that failed because it did not respond`);
+    for (const job of due.jobs) {
+      if (!this.isQueued(job.partner, job.origin)) void this.replicate(job);
+    }
+    for (const replicaId of due.pulls) void this.pull(partner, replicaId).catch(() => undefined);
   }
 
   private compareVector(from: string, replicaId: string, vector: VersionVector): void {

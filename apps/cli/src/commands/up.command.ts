@@ -35,10 +35,12 @@ import {
   loadTopology,
   readDomainManifest,
 } from '@domsim/topology';
+import type { StartedUiServer } from '@domsim/ui';
 
 import { CliError, ExitCode } from '../cli-error';
 import { readRunStateOrExplain } from '../domain-context';
 import { signalExitCode, type StopSignalWatch, watchStopSignals } from '../stop-signals';
+import { assertLoopbackHost, startLiveView } from './ui.command';
 
 export interface UpOptions {
   readonly data: string;
@@ -48,6 +50,9 @@ export interface UpOptions {
   readonly inProcess?: boolean;
   readonly detach: boolean;
   readonly timeout: number;
+  readonly ui?: boolean;
+  readonly uiHost?: string;
+  readonly uiPort?: number;
 }
 
 /** How long `up` waits for newly started servers to hold the same replicas. */
@@ -63,6 +68,10 @@ export async function runUp(options: UpOptions): Promise<number> {
   if (options.nats !== undefined && options.natsCluster !== undefined) {
     throw new CliError('--nats and --nats-cluster exclude each other: --nats uses NATS servers you run, --nats-cluster starts private ones', ExitCode.Usage);
   }
+  if (options.ui === true && options.detach) {
+    throw new CliError('--ui serves the live view while up runs in the foreground, so it cannot go with --detach; after up --detach, run: domsim ui --data DIR', ExitCode.Usage);
+  }
+  if (options.ui === true) assertLoopbackHost(options.uiHost ?? '127.0.0.1');
   if (options.nats === undefined) findNatsServer();
 
   const stopSignals = watchStopSignals(() => forceStop(root));
@@ -103,7 +112,16 @@ async function startAndRun(root: string, manifest: DomainManifest, options: UpOp
     await domain.client.close();
     return ExitCode.Ok;
   }
-  return superviseUntilStopped(root, domain, stopSignals);
+  let ui: StartedUiServer | undefined;
+  try {
+    ui = options.ui === true ? await startLiveView(domain.client, root, manifest, { host: options.uiHost ?? '127.0.0.1', port: options.uiPort ?? 0 }) : undefined;
+  } catch (error) {
+    await domain.stop();
+    removeRunState(root);
+    throw error;
+  }
+  if (ui !== undefined) process.stdout.write(`Live view of domain ${manifest.domain}: ${ui.url}\n`);
+  return superviseUntilStopped(root, domain, stopSignals, ui);
 }
 
 /** Stops a domain that started but whose `up` was asked to stop before it returned. */
@@ -287,7 +305,7 @@ function printSummary(domain: RunningDomain, manifest: DomainManifest, options: 
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-async function superviseUntilStopped(root: string, domain: RunningDomain, stopSignals: StopSignalWatch): Promise<number> {
+async function superviseUntilStopped(root: string, domain: RunningDomain, stopSignals: StopSignalWatch, ui: StartedUiServer | undefined): Promise<number> {
   const allExited = new Promise<'exited'>((resolveExit) => {
     let running = domain.servers.length;
     for (const server of domain.servers) {
@@ -299,6 +317,7 @@ async function superviseUntilStopped(root: string, domain: RunningDomain, stopSi
   });
   const reason = await Promise.race([stopSignals.next(), allExited]);
   process.stdout.write(reason === 'exited' ? 'Every server has stopped; stopping NATS.\n' : 'Stopping the domain...\n');
+  await ui?.stop();
   await domain.stop();
   removeRunState(root);
   process.stdout.write('Domain stopped; its data is kept.\n');

@@ -8,6 +8,7 @@ describe('readServerEnvironment', () => {
     const environment = readServerEnvironment(REQUIRED);
 
     expect(environment).toMatchObject({ ...REQUIRED, DOMSIM_HTTP_HOST: '127.0.0.1', DOMSIM_LOG_LEVEL: 'info', DOMSIM_HEARTBEAT_MS: 2000 });
+    expect(environment).toMatchObject({ DOMSIM_LOCKOUT_MAX_TRIES: 5, DOMSIM_LOCKOUT_INTERVAL_MINUTES: 60, DOMSIM_LOCKOUT_EXPIRATION_MINUTES: 15 });
     expect(environment.DOMSIM_HTTP_PORT).toBeUndefined();
   });
 
@@ -23,6 +24,10 @@ describe('readServerEnvironment', () => {
     ['DOMSIM_HEARTBEAT_MS', '10', 'DOMSIM_HEARTBEAT_MS="10": must be at least 50 ms'],
     ['DOMSIM_HEARTBEAT_MS', 'soon', 'DOMSIM_HEARTBEAT_MS="soon": must be a number of milliseconds, e.g. 2000'],
     ['DOMSIM_NATS_URL', 'http://nats:4222', 'DOMSIM_NATS_URL="http://nats:4222": must be one or more nats:// URLs separated by commas'],
+    ['DOMSIM_LOCKOUT_MAX_TRIES', '-1', 'DOMSIM_LOCKOUT_MAX_TRIES="-1": must be at least 0 (0 turns the lockout off)'],
+    ['DOMSIM_LOCKOUT_MAX_TRIES', '2.5', 'DOMSIM_LOCKOUT_MAX_TRIES="2.5": must be a whole number'],
+    ['DOMSIM_LOCKOUT_INTERVAL_MINUTES', '0', 'DOMSIM_LOCKOUT_INTERVAL_MINUTES="0": must be a positive number of minutes, e.g. 60 or 0.5'],
+    ['DOMSIM_LOCKOUT_EXPIRATION_MINUTES', 'later', 'DOMSIM_LOCKOUT_EXPIRATION_MINUTES="later": must be a number of minutes, e.g. 15 or 0.1'],
   ])('rejects %s=%p', (variable, value, message) => {
     const read = () => readServerEnvironment({ ...REQUIRED, [variable]: value });
 

@@ -48,6 +48,25 @@ export const serverEnvironmentSchema = z.object({
     .positive('must be a positive number of days, e.g. 90 or 0.001')
     .max(36_500, 'must be at most 36500 days')
     .default(90),
+  /** Web login lockout: failed passwords or TOTP codes per user before the account is locked; 0 turns it off. */
+  DOMSIM_LOCKOUT_MAX_TRIES: z.coerce
+    .number({ error: 'must be a whole number of failed logins, e.g. 5, or 0 to turn the lockout off' })
+    .int('must be a whole number')
+    .min(0, 'must be at least 0 (0 turns the lockout off)')
+    .max(1_000, 'must be at most 1000')
+    .default(5),
+  /** The window in which DOMSIM_LOCKOUT_MAX_TRIES failures lock the account. */
+  DOMSIM_LOCKOUT_INTERVAL_MINUTES: z.coerce
+    .number({ error: 'must be a number of minutes, e.g. 60 or 0.5' })
+    .positive('must be a positive number of minutes, e.g. 60 or 0.5')
+    .max(525_600, 'must be at most 525600 minutes (a year)')
+    .default(60),
+  /** How long a locked account stays locked. */
+  DOMSIM_LOCKOUT_EXPIRATION_MINUTES: z.coerce
+    .number({ error: 'must be a number of minutes, e.g. 15 or 0.1' })
+    .positive('must be a positive number of minutes, e.g. 15 or 0.1')
+    .max(525_600, 'must be at most 525600 minutes (a year)')
+    .default(15),
 }).superRefine((environment, context) => {
   const requires = (variable: keyof typeof environment, needs: keyof typeof environment, what: string) => {
     if (environment[variable] !== undefined && environment[needs] === undefined) {

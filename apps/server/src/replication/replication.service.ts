@@ -53,6 +53,8 @@ export class ReplicationService implements OnApplicationBootstrap, OnApplication
       history: new ReplicationHistory(join(runtime.dataDir, REPLICATION_HISTORY_FILE)),
       heartbeatMs: runtime.environment.DOMSIM_HEARTBEAT_MS,
       gate: faults.gate,
+      // A pull or replicate typed at the console reports its failure there and is not repeated behind the administrator's back.
+      retryOnContact: (job) => job.origin !== CONSOLE_ORIGIN,
       onJob: (event) => {
         if (event.kind === 'started' && event.job.origin !== CONSOLE_ORIGIN) {
           this.output.print([`Starting replication with server ${abbreviate(event.job.partner)}`], ConsoleTasks.Replicator);

@@ -10,9 +10,9 @@ export class ViewsController {
 
   /** GET /api/view?database=names.nsf&view=Certificates */
   @Get('view')
-  get(@Query('database') database: string | undefined, @Query('view') view: string | undefined): ViewReply {
-    if (database === undefined || database === '' || view === undefined || view === '') {
-      throw new BadRequestException('query parameters database and view are required, e.g. /api/view?database=names.nsf&view=Certificates');
+  get(@Query('database') database: unknown, @Query('view') view: unknown): ViewReply {
+    if (typeof database !== 'string' || database === '' || typeof view !== 'string' || view === '') {
+      throw new BadRequestException('query parameters database and view are required, once each, e.g. /api/view?database=names.nsf&view=Certificates');
     }
     try {
       return this.views.render(database, view);

@@ -5,17 +5,15 @@ import type { Logger } from '@nestjs/common';
 
 import { TotpError, type TotpErrorCode } from '@domsim/mfa';
 
+import { MAX_FORM_BODY_BYTES } from '../http/body-rules';
 import { WebLoginError } from './web-login.errors';
 
 /** Session cookie name of Domino's session-based web authentication. */
 export const SESSION_COOKIE = 'DomAuthSessId';
 /** Cookie of a login between the password and the TOTP step. */
 export const LOGIN_COOKIE = 'DomsimLoginId';
-/**
- * Login forms are small; a larger body is rejected before any field is read.
- * NOTE: a body over the body parser's 100 KB limit is rejected earlier, by NestJS, with a JSON 413.
- */
-export const MAX_FORM_BYTES = 4 * 1024;
+/** Login forms are small; a larger body is rejected before any field is read. */
+export const MAX_FORM_BYTES = MAX_FORM_BODY_BYTES;
 
 /** Reads one cookie from the request's Cookie header. */
 export function readCookie(request: Request, name: string): string | undefined {
@@ -40,7 +38,11 @@ export function clearCookie(response: Response, name: string): void {
   response.append('Set-Cookie', `${name}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
 }
 
-/** Sends a page that browsers must neither cache nor frame, and that loads nothing from elsewhere. */
+/**
+ * Sends a page that browsers must neither cache nor frame, and that loads nothing from elsewhere.
+ * The referrer policy is same-origin, not no-referrer: under no-referrer a browser sends
+ * `Origin: null` with the page's own form posts, which the origin rule rejects.
+ */
 export function sendPage(response: Response, status: number, page: string): void {
   response
     .status(status)
@@ -49,7 +51,7 @@ export function sendPage(response: Response, status: number, page: string): void
       'Cache-Control': 'no-store',
       'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'",
       'X-Frame-Options': 'DENY',
-      'Referrer-Policy': 'no-referrer',
+      'Referrer-Policy': 'same-origin',
       'X-Content-Type-Options': 'nosniff',
     })
     .send(page);
@@ -61,19 +63,16 @@ export function redirect(response: Response, location: string): void {
 }
 
 /**
- * Checks a form post before its fields are read: its size, and that a browser sent it from
- * a page of this server.
+ * Checks the declared size of a form post before its fields are read. The HTTP guards
+ * check the size, the Content-Type and the Origin header before any controller runs. This
+ * check stays so that a controller is safe on its own.
  *
- * @throws WebLoginError FORM_TOO_LARGE or INVALID_FORM.
+ * @throws WebLoginError FORM_TOO_LARGE.
  */
 export function assertFormPost(request: Request): void {
   const length = Number(request.headers['content-length'] ?? '0');
   if (!Number.isFinite(length) || length > MAX_FORM_BYTES) {
     throw new WebLoginError('FORM_TOO_LARGE', 413, `The form is too large (${request.headers['content-length']} bytes, at most ${MAX_FORM_BYTES}); send only the fields of the login form`);
-  }
-  const origin = request.headers.origin;
-  if (origin !== undefined && origin !== 'null' && hostOf(origin) !== request.headers.host) {
-    throw new WebLoginError('INVALID_FORM', 403, `The form was sent from ${origin.slice(0, 100)}, not from this server; open the login page of this server and try again`);
   }
 }
 
@@ -127,12 +126,4 @@ export function describeFailure(error: unknown, logger: Logger): { status: numbe
   if (error instanceof TotpError) return { status: statusOfTotpError(error.code), text: error.message };
   logger.error('Web login step failed inside the server', error instanceof Error ? error.stack : String(error));
   return { status: 500, text: 'The step failed inside the server; try again, and see the server log if it fails again' };
-}
-
-function hostOf(origin: string): string | undefined {
-  try {
-    return new URL(origin).host;
-  } catch {
-    return undefined;
-  }
 }

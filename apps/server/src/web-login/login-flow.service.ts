@@ -5,6 +5,7 @@ import { abbreviate } from '@domsim/names';
 
 import type { ServerRuntime } from '../config/server-runtime';
 import { SERVER_RUNTIME } from '../tokens';
+import { LoginLockout, lockedMessage } from './login-lockout';
 import { type LoginTransaction, LoginSessions, type PendingEnrollment, type WebSession } from './login-sessions';
 import { PersonRepository } from './person.repository';
 import { VaultClientService } from './vault-client.service';
@@ -34,6 +35,7 @@ export class LoginFlowService {
     private readonly people: PersonRepository,
     private readonly vaults: VaultClientService,
     private readonly sessions: LoginSessions,
+    private readonly lockout: LoginLockout,
   ) {}
 
   /** @throws WebLoginError or TotpError; no login or session is started then. */
@@ -42,13 +44,21 @@ export class LoginFlowService {
     if (setting === NameAndPassword.No) {
       throw new WebLoginError('NAME_PASSWORD_DISABLED', 403, `Name and password authentication is switched off on ${abbreviate(this.runtime.setup.server)}`);
     }
+    if (username.trim() === '') throw new WebLoginError('INVALID_FORM', 400, 'User name is empty: enter your full name, your short name or your e-mail address');
+    if (password === '') throw new WebLoginError('INVALID_FORM', 400, 'Internet password is empty: enter the password for web access your administrator gave you');
+
+    // A locked account is rejected before the password is checked, so the reply never reveals whether it was right.
+    const account = this.people.accountOf(username);
+    this.assertUnlocked(account);
     const user = this.people.authenticate(username, password);
     if (user === undefined) {
       this.logger.log(`Rejected a web login: unknown name or wrong Internet password`);
+      this.countFailure(account, 'wrong Internet passwords');
       throw new WebLoginError('INVALID_CREDENTIALS', 401, 'The user name or Internet password is not correct; check both and try again (passwords are case sensitive)');
     }
     if (setting === NameAndPassword.Yes) {
       this.logger.log(`Web login of ${abbreviate(user)} with name and password`);
+      this.lockout.reset(account);
       return { kind: 'session', session: this.sessions.startSession(user, 'password') };
     }
 
@@ -74,8 +84,11 @@ export class LoginFlowService {
     if (transaction.enrollment !== undefined) {
       throw new WebLoginError('INVALID_FORM', 400, 'This login is waiting for you to enroll a device; enter a device name and the first token on the enrollment page');
     }
-    const result = await this.countingFailures(transaction, () => this.vaults.run(transaction.vault, { operation: 'verify', user: transaction.user, code }));
+    const wellFormed = readCode(code, 'Verification code', 'the 6-digit code from your authenticator app, or one of your 8-digit scratch codes');
+    this.assertTransactionUnlocked(transaction);
+    const result = await this.countingFailures(transaction, () => this.vaults.run(transaction.vault, { operation: 'verify', user: transaction.user, code: wellFormed }));
     this.sessions.endTransaction(transaction.id);
+    this.lockout.reset(this.people.accountOf(transaction.user));
     this.logger.log(`Web login of ${abbreviate(transaction.user)} with a ${result.method === 'token' ? 'TOTP token' : 'scratch code'}`);
     return this.sessions.startSession(transaction.user, result.method, transaction.vault);
   }
@@ -86,11 +99,14 @@ export class LoginFlowService {
     const enrollment = transaction.enrollment;
     if (enrollment === undefined) throw new WebLoginError('INVALID_FORM', 400, 'This login has a device already; enter a token on the login page');
     const device = validateDeviceName(deviceName);
+    const wellFormed = readCode(token, 'Code from the app', 'the 6-digit code your authenticator app shows after you scanned the QR code');
+    this.assertTransactionUnlocked(transaction);
 
     const result = await this.countingFailures(transaction, () =>
-      this.vaults.run(transaction.vault, { operation: 'confirm', user: transaction.user, device, secret: enrollment.secret, token }),
+      this.vaults.run(transaction.vault, { operation: 'confirm', user: transaction.user, device, secret: enrollment.secret, token: wellFormed }),
     );
     this.sessions.endTransaction(transaction.id);
+    this.lockout.reset(this.people.accountOf(transaction.user));
     this.logger.log(`Web login of ${abbreviate(transaction.user)} after enrolling device ${device}`);
     return { session: this.sessions.startSession(transaction.user, 'token', transaction.vault), scratchCodes: result.scratchCodes };
   }
@@ -169,12 +185,50 @@ export class LoginFlowService {
     return session.vault;
   }
 
-  /** Counts rejected codes; after MAX_CODE_FAILURES the login ends and the user starts again. */
+  /** @throws WebLoginError ACCOUNT_LOCKED while the account is locked. */
+  private assertUnlocked(account: string): void {
+    const lockedFor = this.lockout.lockedFor(account);
+    if (lockedFor > 0) throw new WebLoginError('ACCOUNT_LOCKED', 403, lockedMessage(lockedFor));
+  }
+
+  /** Ends a login whose account was locked after its password step, e.g. by attempts elsewhere. */
+  private assertTransactionUnlocked(transaction: LoginTransaction): void {
+    try {
+      this.assertUnlocked(this.people.accountOf(transaction.user));
+    } catch (error) {
+      this.sessions.endTransaction(transaction.id);
+      throw error;
+    }
+  }
+
+  /**
+   * Counts a failed password or code against the account.
+   *
+   * @throws WebLoginError ACCOUNT_LOCKED when this failure locked the account.
+   */
+  private countFailure(account: string, failureKind: string): void {
+    const lockedFor = this.lockout.recordFailure(account);
+    if (lockedFor === 0) return;
+    const accountLabel = account.startsWith('unknown:') ? 'an unknown name' : account;
+    this.logger.warn(`Locked web logins of ${accountLabel} for ${Math.ceil(lockedFor / 60_000)} minutes after repeated ${failureKind}`);
+    throw new WebLoginError('ACCOUNT_LOCKED', 403, lockedMessage(lockedFor));
+  }
+
+  /**
+   * Counts rejected codes, per login and per account: after MAX_CODE_FAILURES the login
+   * ends and the user starts again, and the lockout may lock the account.
+   */
   private async countingFailures<T>(transaction: LoginTransaction, action: () => Promise<T>): Promise<T> {
     try {
       return await action();
     } catch (error) {
       if (error instanceof TotpError && (error.code === 'INVALID_TOKEN' || error.code === 'TOKEN_ALREADY_USED')) {
+        try {
+          this.countFailure(this.people.accountOf(transaction.user), 'invalid TOTP codes');
+        } catch (locked) {
+          this.sessions.endTransaction(transaction.id);
+          throw locked;
+        }
         transaction.failures += 1;
         if (transaction.failures >= MAX_CODE_FAILURES) {
           this.sessions.endTransaction(transaction.id);
@@ -185,4 +239,17 @@ export class LoginFlowService {
       throw error;
     }
   }
+}
+
+/**
+ * Checks the form of a typed code before it is sent to the vault, so a typo is reported by
+ * field and does not count as a failed attempt. Spaces are dropped, as apps show codes in groups.
+ *
+ * @throws WebLoginError INVALID_FORM naming the field; the message never repeats the code.
+ */
+function readCode(typed: string, field: string, expected: string): string {
+  const code = typed.replace(/\s+/g, '');
+  if (code === '') throw new WebLoginError('INVALID_FORM', 400, `${field} is empty: enter ${expected}`);
+  if (!/^(\d{6}|\d{8})$/.test(code)) throw new WebLoginError('INVALID_FORM', 400, `${field} must be 6 or 8 digits: enter ${expected}`);
+  return code;
 }

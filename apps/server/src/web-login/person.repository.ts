@@ -27,6 +27,18 @@ export class PersonRepository {
     return valid && person !== undefined && hash !== '' ? textListItem(person.items, 'FullName')[0] : undefined;
   }
 
+  /**
+   * Returns the account a login attempt counts against. For a person it is the canonical
+   * name key, so the full name, short name and Internet address share one count. For a
+   * name no person has it is the typed name, so unknown names lock like known ones.
+   */
+  accountOf(user: string): string {
+    const person = this.findPerson(user);
+    const name = person === undefined ? undefined : textListItem(person.items, 'FullName')[0];
+    const key = name === undefined ? undefined : tryNameKey(name);
+    return key ?? `unknown:${user.trim().toLowerCase()}`;
+  }
+
   nameAndPassword(): NameAndPasswordSetting {
     return readNameAndPassword(this.directory.names(), this.directory.serverName);
   }

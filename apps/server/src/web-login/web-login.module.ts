@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
 
+import type { ServerRuntime } from '../config/server-runtime';
+import { SERVER_RUNTIME } from '../tokens';
 import { DevicesController } from './devices.controller';
 import { LoginController } from './login.controller';
 import { LoginFlowService } from './login-flow.service';
+import { LoginLockout, lockoutSettingsOf } from './login-lockout';
 import { LoginSessions } from './login-sessions';
 import { PersonRepository } from './person.repository';
 import { VaultClientService } from './vault-client.service';
@@ -17,7 +20,17 @@ import { VaultUserRepository } from './vault-user.repository';
  */
 @Module({
   controllers: [LoginController, DevicesController],
-  providers: [LoginFlowService, LoginSessions, PersonRepository, VaultClientService, VaultKeyRepository, VaultTotpResponder, VaultTotpService, VaultUserRepository],
-  exports: [VaultTotpService],
+  providers: [
+    { provide: LoginLockout, useFactory: (runtime: ServerRuntime) => new LoginLockout(lockoutSettingsOf(runtime.environment)), inject: [SERVER_RUNTIME] },
+    LoginFlowService,
+    LoginSessions,
+    PersonRepository,
+    VaultClientService,
+    VaultKeyRepository,
+    VaultTotpResponder,
+    VaultTotpService,
+    VaultUserRepository,
+  ],
+  exports: [VaultTotpService, LoginLockout, PersonRepository],
 })
 export class WebLoginModule {}

@@ -21,11 +21,14 @@ export const LoginRoutes = {
 
 /** The name and password form, Domino's $$LoginUserFormMFA. */
 export function loginPage(server: string, options: { username?: string; message?: PageMessage } = {}): string {
-  const content = html`<form method="post" action="${LoginRoutes.Login}" name="LoginUserFormMFA" id="login-form">
+  const content = html`<p id="intro">Log in with your user name and your Internet password. If your organization uses two-factor authentication, the next page asks for a code from the authenticator app on your phone.</p>
+<form method="post" action="${LoginRoutes.Login}" name="LoginUserFormMFA" id="login-form">
 <label for="username">User name</label>
-<input type="text" id="username" name="username" autocomplete="username" maxlength="256" value="${options.username ?? ''}" autofocus>
+<input type="text" id="username" name="username" autocomplete="username" maxlength="256" value="${options.username ?? ''}" aria-describedby="username-help" autofocus>
+<p id="username-help"><small>Your full name as your administrator registered it (for example Jane Doe/Sales), your short name, or your e-mail address.</small></p>
 <label for="password">Internet password</label>
-<input type="password" id="password" name="password" autocomplete="current-password" maxlength="256">
+<input type="password" id="password" name="password" autocomplete="current-password" maxlength="256" aria-describedby="password-help">
+<p id="password-help"><small>The password for web access your administrator gave you, not the password of your Notes ID. Passwords are case sensitive.</small></p>
 <button type="submit" id="login-submit">Log in</button>
 </form>`;
   return layout(server, 'Log in', content, options.message);
@@ -34,10 +37,10 @@ export function loginPage(server: string, options: { username?: string; message?
 /** The second step for an enrolled user: a token from the app, or a scratch code. */
 export function tokenPage(server: string, user: string, message?: PageMessage): string {
   const content = html`<p>Logging in as <strong id="user">${user}</strong>.</p>
+<p id="intro">Open the authenticator app on the phone or device you enrolled (for example Microsoft Authenticator or Google Authenticator) and enter the 6-digit code it shows for this account. The code changes every 30 seconds. Without that device, enter one of the 8-digit emergency scratch codes you wrote down when you enrolled it.</p>
 <form method="post" action="${LoginRoutes.Token}" id="token-form">
 <label for="token">Verification code</label>
 <input type="text" id="token" name="token" inputmode="numeric" autocomplete="one-time-code" maxlength="32" autofocus>
-<p><small>Enter the 6-digit code from your authenticator app, or one of your 8-digit scratch codes.</small></p>
 <button type="submit" id="token-submit">Verify</button>
 </form>`;
   return layout(server, 'Enter your verification code', content, message);
@@ -57,7 +60,12 @@ export interface EnrollPageOptions {
 /** Enrollment of a device: QR code, otpauth URI and secret, then a device name and the first token. */
 export function enrollPage(server: string, options: EnrollPageOptions): string {
   const { enrollment } = options;
-  const content = html`<p>Set up an authenticator app for <strong id="user">${options.user}</strong>. Scan the QR code, or enter the secret by hand.</p>
+  const content = html`<p>Set up two-factor authentication for <strong id="user">${options.user}</strong>.</p>
+<ol id="intro">
+<li>Install an authenticator app on your phone if you have none, for example Microsoft Authenticator or Google Authenticator.</li>
+<li>In the app, add an account and scan this QR code. If you cannot scan it, type the secret below into the app.</li>
+<li>Give this device a name you will recognize and enter the 6-digit code the app now shows.</li>
+</ol>
 <div class="qr" id="qr-code">${new SafeHtml(options.qrSvg)}</div>
 <table>
 <tr><td>Secret</td><td><code id="totp-secret">${enrollment.secret}</code></td></tr>
@@ -67,9 +75,9 @@ export function enrollPage(server: string, options: EnrollPageOptions): string {
 </table>
 <p>otpauth URI: <code id="otpauth-uri">${enrollment.uri}</code></p>
 <form method="post" action="${options.action}" id="enroll-form">
-<label for="deviceName">Device name (2 to 23 letters and digits)</label>
+<label for="deviceName">Device name (2 to 23 letters and digits, for example phone1)</label>
 <input type="text" id="deviceName" name="deviceName" maxlength="64" value="${options.deviceName ?? ''}">
-<label for="token">First code from the app</label>
+<label for="token">6-digit code from the app</label>
 <input type="text" id="token" name="token" inputmode="numeric" autocomplete="one-time-code" maxlength="32">
 <button type="submit" id="enroll-submit">Confirm device</button>
 </form>`;

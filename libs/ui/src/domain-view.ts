@@ -1,0 +1,152 @@
+import type { HealthReply, ViewReply } from '@domsim/client';
+import { abbreviate } from '@domsim/names';
+import type { LinkFaultEntry } from '@domsim/replication';
+import { formatLinkFault } from '@domsim/replication';
+
+import { type GraphConnection, type GraphLayout, layoutDomainGraph } from './graph-layout';
+import { buildLagChart, type LagChart } from './lag-chart';
+import type { ChangeTimeline, PropagationTracker } from './propagation';
+
+/** A server of the domain as the page shows it. */
+export interface ServerView {
+  readonly name: string;
+  readonly display: string;
+  readonly roles: readonly string[];
+  readonly cluster?: string;
+  readonly reachable: boolean;
+  readonly http?: string;
+  /** Replicator activity, e.g. "Idle". */
+  readonly activity?: string;
+  /**
+   * Position in names.nsf's event history: the sum of the server's version vector, so the
+   * number of revisions it holds, and the vector itself by originating server.
+   */
+  readonly position?: { readonly revisions: number; readonly vector: Readonly<Record<string, number>> };
+  /** True when every replica this server hosts has the digest of the servers that hold the most revisions of it. */
+  readonly converged: boolean;
+  readonly certificates?: { readonly columns: readonly string[]; readonly rows: ReadonlyArray<Readonly<Record<string, string>>> };
+}
+
+export interface DemoView {
+  readonly running: boolean;
+  readonly lines: readonly string[];
+}
+
+/** Everything the page renders, sent whole on every change. */
+export interface DomainView {
+  readonly domain: string;
+  readonly updatedAt: number;
+  readonly servers: readonly ServerView[];
+  readonly graph: GraphLayout;
+  readonly faults: ReadonlyArray<{ readonly from: string; readonly to: string; readonly fault: string }>;
+  readonly timeline: readonly ChangeTimeline[];
+  readonly lagChart: LagChart;
+  readonly demo: DemoView;
+}
+
+export interface DomainViewInput {
+  readonly domain: string;
+  readonly now: number;
+  readonly servers: ReadonlyArray<{ readonly name: string; readonly administrationServer: boolean }>;
+  /** The last health reply per canonical server name; undefined while a server does not respond. */
+  readonly health: ReadonlyMap<string, HealthReply | undefined>;
+  readonly certificates: ReadonlyMap<string, ViewReply>;
+  readonly faults: readonly LinkFaultEntry[];
+  readonly tracker: PropagationTracker;
+  readonly demo: DemoView;
+  /** How many changes the timeline lists. */
+  readonly timelineLength: number;
+  readonly lagWindowMs: number;
+}
+
+const NAMES_NSF = 'names.nsf';
+const VAULT_FOLDER = 'ibm_id_vault';
+const GRAPH_SIZE = { width: 520, height: 400 };
+const CHART_SIZE = { width: 640, height: 220 };
+
+/** Builds the page's state from the latest health replies, views, fault table and notices. */
+export function buildDomainView(input: DomainViewInput): DomainView {
+  const replies = [...input.health.values()].filter((reply): reply is HealthReply => reply !== undefined);
+  const reference = referenceDigests(replies);
+
+  const servers = input.servers.map((server): ServerView => {
+    const reply = input.health.get(server.name);
+    const view = input.certificates.get(server.name);
+    return {
+      name: server.name,
+      display: abbreviate(server.name),
+      roles: rolesOf(server.administrationServer, reply),
+      cluster: reply?.replication.cluster || undefined,
+      reachable: reply !== undefined,
+      http: reply?.http,
+      activity: reply?.replication.activity,
+      position: reply === undefined ? undefined : positionOf(reply),
+      converged: reply !== undefined && reply.replicas.every((replica) => reference.get(replica.replicaId) === replica.digest),
+      certificates: view === undefined ? undefined : { columns: view.columns, rows: view.rows.map((row) => row.values) },
+    };
+  });
+
+  const connections = replies.flatMap((reply) =>
+    reply.replication.schedule.map((entry): GraphConnection => ({ source: reply.server, destination: entry.destination, type: entry.type, intervalSeconds: entry.intervalSeconds })),
+  );
+  const faults = input.faults.map((entry) => ({ from: entry.from, to: entry.to, fault: formatLinkFault(entry.fault) }));
+  const graph = layoutDomainGraph(
+    servers.map((server) => ({ name: server.name, cluster: server.cluster })),
+    connections,
+    faults.map((entry) => ({ from: entry.from, to: entry.to, description: entry.fault })),
+    GRAPH_SIZE,
+  );
+
+  return {
+    domain: input.domain,
+    updatedAt: input.now,
+    servers,
+    graph,
+    faults,
+    timeline: input.tracker.timeline().slice(0, input.timelineLength),
+    lagChart: buildLagChart(input.tracker.linkLags(), { ...CHART_SIZE, now: input.now, windowMs: input.lagWindowMs }),
+    demo: input.demo,
+  };
+}
+
+/**
+ * The digest each replica should have: the one on the servers that hold the most
+ * revisions of it (the largest version vector sum). When those servers disagree, the
+ * replica has diverged and is left out, so none of its servers counts as converged.
+ */
+export function referenceDigests(replies: readonly HealthReply[]): Map<string, string> {
+  const best = new Map<string, { revisions: number; digests: Set<string> }>();
+  for (const reply of replies) {
+    for (const replica of reply.replicas) {
+      const revisions = sumOf(replica.vector);
+      const entry = best.get(replica.replicaId);
+      if (entry === undefined || revisions > entry.revisions) {
+        best.set(replica.replicaId, { revisions, digests: new Set([replica.digest]) });
+      } else if (revisions === entry.revisions) {
+        entry.digests.add(replica.digest);
+      }
+    }
+  }
+  const reference = new Map<string, string>();
+  for (const [replicaId, entry] of best) {
+    if (entry.digests.size === 1) reference.set(replicaId, [...entry.digests][0]);
+  }
+  return reference;
+}
+
+function sumOf(vector: Readonly<Record<string, number>>): number {
+  return Object.values(vector).reduce((sum, counter) => sum + counter, 0);
+}
+
+function rolesOf(administrationServer: boolean, reply: HealthReply | undefined): string[] {
+  const roles: string[] = [];
+  if (administrationServer) roles.push('Administration server');
+  if (reply?.replicas.some((replica) => replica.path.toLowerCase().replace(/\//g, '\\').startsWith(`${VAULT_FOLDER}\\`))) roles.push('ID vault server');
+  return roles;
+}
+
+function positionOf(reply: HealthReply): ServerView['position'] {
+  const names = reply.replicas.find((replica) => replica.path.toLowerCase() === NAMES_NSF);
+  if (names === undefined) return { revisions: 0, vector: {} };
+  return { revisions: sumOf(names.vector), vector: names.vector };
+}
