@@ -271,7 +271,7 @@ async function waitUntilAnswering(server: RunningServer, client: DomainClient, t
     if (signal?.aborted === true) reject(new StartAbortedError());
     signal?.addEventListener('abort', () => reject(new StartAbortedError()), { once: true });
   });
-  // A stop signal may never come, or come after the race is decided; nobody awaits it then.
+  // A stop signal may never come, or come after the race is decided, and then no caller awaits it.
   aborted.catch(() => undefined);
   try {
     await Promise.race([client.waitUntilAnswering(server.name, timeoutMs), watch.exited, aborted]);

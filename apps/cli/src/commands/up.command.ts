@@ -211,8 +211,8 @@ function prepareDomain(root: string, options: UpOptions): { manifest: DomainMani
 
 /**
  * Creates a directory and its missing parents one level at a time.
- * NOTE: mkdirSync with `recursive: true` loops forever under /proc on Node 20 (seen with
- * `--data /proc/x` as root); creating each level on its own fails at once instead.
+ * NOTE: mkdirSync with `recursive: true` looped forever on `--data /proc/x` as root (Node 20).
+ * Creating each level on its own fails at once instead.
  */
 function makeDirectories(directory: string): void {
   if (existsSync(directory)) return;
