@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -31,6 +31,34 @@ interface RecordedRun {
 
 function recordedRun(data: string): RecordedRun {
   return JSON.parse(readFileSync(join(data, 'run.json'), 'utf8')) as RecordedRun;
+}
+
+/** Starts domsim without waiting for it, collecting its output. */
+function startDomsim(args: readonly string[]): { child: ReturnType<typeof spawn>; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+/** Processes whose command line mentions a path under `directory`. */
+function processesUnder(directory: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
+    .filter((entry) => {
+      try {
+        return readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').some((arg) => arg.startsWith(`${directory}/`));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 function recordedPids(data: string): number[] {
@@ -150,6 +178,19 @@ describe('domsim CLI', () => {
     expect(status.servers[0].health.replication.cluster).toBe('renovations');
     expect(status.servers[2].health.replication.schedule).toEqual([expect.objectContaining({ destination: 'CN=server1/O=renovations', type: 'pull-push', intervalSeconds: 60 })]);
     expect(status.servers[1].health.replication.history.length).toBeGreaterThan(0);
+  });
+
+  it('exec - reads the command from standard input', () => {
+    const run = domsim(['exec', 'server2/renovations', '-', '--data', data], { input: 'show idvault\n' });
+    const empty = domsim(['exec', 'server2/renovations', '-', '--data', data], { input: '\n' });
+    const twoLines = domsim(['exec', 'server2/renovations', '-', '--data', data], { input: 'show idvault\nshow server\n' });
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('/mfatest1 trusts /mfatest1 for MFA');
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toContain('standard input held no console command');
+    expect(twoLines.status).toBe(2);
+    expect(twoLines.stderr).toContain('standard input held 2 lines');
   });
 
   it('down stops every process and keeps the data', () => {
@@ -344,6 +385,11 @@ describe('domsim CLI', () => {
       const restarted = domsim(['nats', 'restart', '--data', target]);
       const fault = domsim(['fault', 'server1/renovations', '*', 'latency', '50ms', 'drop', '5%', '--data', target]);
       const bad = domsim(['fault', 'server1/renovations', 'server9/renovations', 'partition', '--data', target]);
+      const badValues = [
+        domsim(['fault', '*', '*', 'latency', '-5ms', '--data', target]),
+        domsim(['fault', '*', '*', 'drop', '150%', '--data', target]),
+        domsim(['fault', '*', '*', 'loss', '10%', '--data', target]),
+      ];
       const shown = await eventually(() => {
         const run = domsim(['exec', 'server2/renovations', 'sim show faults', '--data', target]);
         expect(run.stdout).toContain('server1/renovations -> *');
@@ -360,12 +406,231 @@ describe('domsim CLI', () => {
       expect(restarted.stdout).toMatch(/Stopped NATS node 1 \(pid \d+\)\nStarted NATS node 1 on nats:\/\/127\.0\.0\.1:\d+ \(pid \d+\)\n3 servers answer again\n/);
       expect(fault.status).toBe(0);
       expect(fault.stdout).toContain('Link server1/renovations -> *: latency 50ms drop 5%');
-      expect(bad.status).toBe(1);
-      expect(bad.stderr).toContain('Server server9/renovations is not in the directory');
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain('server server9/renovations is not in domain renovations');
       expect(shown.stdout).toContain('server1/renovations -> *: latency 50ms drop 5%');
+      expect(badValues.map((run) => run.status)).toEqual([2, 2, 2]);
+      expect(badValues[0].stderr).toContain('invalid fault "-5ms": a delay cannot be negative');
+      expect(badValues[1].stderr).toContain('invalid fault "150%": a share lies between 0% and 100%');
+      expect(badValues[2].stderr).toContain('invalid fault "loss": use partition, latency 100ms, jitter 20ms, drop 10%, duplicate 5%, reorder 10%, or clear');
+      expect(shown.stdout).not.toContain('* -> *');
       expect(healed.stdout).toContain('Cleared 1 link faults');
     } finally {
       domsim(['down', '--data', target]);
     }
+  });
+  it('up stops every process on SIGTERM while starting', async () => {
+    const target = join(workspace, 'interrupted');
+    const up = startDomsim(['up', '--data', target, '--detach']);
+
+    const pids = await eventually(
+      () => {
+        const recorded = recordedRun(target);
+        expect(recorded.servers.length).toBeGreaterThan(0);
+        return recordedPids(target);
+      },
+      { timeoutMs: 30_000, intervalMs: 10, description: 'run.json to record the first server' },
+    );
+    up.child.kill('SIGTERM');
+    const code = await up.exited;
+
+    expect(code).toBe(143);
+    expect(up.output()).toContain('SIGTERM received while the domain was starting; every process it had started is stopped.');
+    expect(pids.filter(isAlive)).toEqual([]);
+    expect(processesUnder(target)).toEqual([]);
+    expect(existsSync(join(target, 'run.json'))).toBe(false);
+    expect(existsSync(join(target, 'domsim.lock'))).toBe(false);
+  });
+
+  it('down stops what a killed up had started', async () => {
+    const target = join(workspace, 'killed-up');
+    const up = startDomsim(['up', '--data', target, '--detach']);
+    await eventually(() => expect(recordedRun(target).servers.length).toBeGreaterThan(0), { timeoutMs: 30_000, intervalMs: 10, description: 'run.json to record the first server' });
+    up.child.kill('SIGKILL');
+    await up.exited;
+    const pids = recordedPids(target);
+
+    const down = domsim(['down', '--data', target]);
+
+    expect(down.status).toBe(0);
+    expect(down.stdout).toContain('Stopped nats-server');
+    expect(pids.filter(isAlive)).toEqual([]);
+    expect(processesUnder(target)).toEqual([]);
+    expect(existsSync(join(target, 'domsim.lock'))).toBe(false);
+  });
+
+  it('up in the foreground stops on SIGHUP', async () => {
+    const target = join(workspace, 'hangup');
+    const up = startDomsim(['up', '--data', target]);
+    await eventually(() => expect(up.output()).toContain('Press Ctrl-C to stop the domain.'), { timeoutMs: 30_000, description: 'the foreground domain to start' });
+    const pids = recordedPids(target);
+
+    up.child.kill('SIGHUP');
+    const code = await up.exited;
+
+    expect(code).toBe(0);
+    expect(up.output()).toContain('Domain stopped; its data is kept.');
+    expect(pids.filter(isAlive)).toEqual([]);
+    expect(existsSync(join(target, 'run.json'))).toBe(false);
+  });
+
+  it('demo stops its domain on SIGINT', async () => {
+    const demo = startDomsim(['demo']);
+    await eventually(() => expect(demo.output()).toMatch(/data in (\S+)\)/), { timeoutMs: 30_000, description: 'the demo domain to start' });
+    const root = /data in (\S+)\)/.exec(demo.output())?.[1] as string;
+    const pids = recordedPids(root);
+
+    demo.child.kill('SIGINT');
+    const code = await demo.exited;
+
+    expect(code).toBe(130);
+    expect(demo.output()).toContain('SIGINT received; the demo stopped every process it had started.');
+    expect(pids.filter(isAlive)).toEqual([]);
+    expect(existsSync(root)).toBe(false);
+  });
+
+  it('up rejects a second up on the same directory', async () => {
+    const target = join(workspace, 'twice');
+    const first = startDomsim(['up', '--data', target, '--detach']);
+    const second = startDomsim(['up', '--data', target, '--detach']);
+
+    const codes = [await first.exited, await second.exited].sort();
+    const rejected = [first, second].find((run) => run.output().includes('is in use')) ?? first;
+    const down = domsim(['down', '--data', target]);
+
+    expect(codes).toEqual([0, 2]);
+    expect(rejected.output()).toMatch(/the domain in \S+ is in use: domsim up \(pid \d+, since [\d\-T:.Z]+\) holds \S+domsim\.lock/);
+    expect(down.status).toBe(0);
+  });
+
+  it('down and status explain a corrupt run.json', () => {
+    const target = join(workspace, 'corrupt');
+    expect(domsim(['setup', '--data', target]).status).toBe(0);
+    writeFileSync(join(target, 'run.json'), '{"format": 1, "servers": [');
+
+    const down = domsim(['down', '--data', target]);
+    const status = domsim(['status', '--data', target]);
+    const exec = domsim(['exec', 'server1/renovations', 'show server', '--data', target]);
+    const forced = domsim(['down', '--data', target, '--force']);
+
+    for (const run of [down, status, exec]) {
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`${join(target, 'run.json')} is not a valid record of a running domain: it is not valid JSON`);
+      expect(run.stderr).toContain(`domsim down --data ${target} --force`);
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+    }
+    expect(forced.status).toBe(0);
+    expect(existsSync(join(target, 'run.json'))).toBe(false);
+  });
+
+  it('down --force stops processes a wrong-shaped run.json lost', () => {
+    const target = join(workspace, 'lost-record');
+    expect(domsim(['up', '--data', target, '--detach']).status).toBe(0);
+    const pids = recordedPids(target);
+    writeFileSync(join(target, 'run.json'), JSON.stringify({ format: 1, servers: 'gone' }));
+
+    const down = domsim(['down', '--data', target]);
+    const forced = domsim(['down', '--data', target, '--force']);
+
+    expect(down.status).toBe(1);
+    expect(down.stderr).toContain('run.json is not a valid record of a running domain: startedAt: Invalid input');
+    expect(forced.status).toBe(0);
+    expect(forced.stdout).toContain('found by its command line');
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
+
+  it('down leaves a reused supervisor pid alone', async () => {
+    const target = join(workspace, 'reused-pid');
+    expect(domsim(['setup', '--data', target]).status).toBe(0);
+    const bystander = spawn('sleep', ['60'], { stdio: 'ignore' });
+    const pid = bystander.pid as number;
+    writeFileSync(join(target, 'run.json'), JSON.stringify({ format: 1, startedAt: new Date().toISOString(), natsUrl: 'nats://127.0.0.1:1', servers: [], detached: false, supervisorPid: pid }));
+    try {
+      const down = domsim(['down', '--data', target]);
+
+      expect(down.status).toBe(0);
+      expect(isAlive(pid)).toBe(true);
+    } finally {
+      bystander.kill('SIGKILL');
+    }
+  });
+
+  it.each([
+    ['http://127.0.0.1:4222', 'has the scheme http: instead of nats: or tls:'],
+    ['nats://:4222', 'has no host'],
+    ['nats://127.0.0.1:99999', 'has the port "99999"'],
+    ['127.0.0.1:4222', 'has no scheme'],
+  ])('up rejects --nats %s before creating anything', (url, reason) => {
+    const target = join(workspace, 'bad-nats');
+
+    const run = domsim(['up', '--data', target, '--nats', url, '--detach']);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`"${url}" ${reason}`);
+    expect(run.stderr).toContain('e.g. nats://127.0.0.1:4222');
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it.each([
+    ['0', '"0" is not positive'],
+    ['-3', '"-3" is not a time'],
+    ['2h', '"2h" is not a time'],
+    ['90m', '"90m" is longer than the maximum'],
+  ])('exec rejects --timeout %s', (value, reason) => {
+    const run = domsim(['exec', 'server1/renovations', 'show server', '--data', data, `--timeout=${value}`]);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`option '--timeout <duration>' argument '${value}' is invalid. ${reason}`);
+  });
+
+  it('up and setup reject a file as data directory', () => {
+    const file = join(workspace, 'plain-file');
+    writeFileSync(file, 'not a domain');
+
+    const up = domsim(['up', '--data', file, '--detach']);
+    const setup = domsim(['setup', '--data', file]);
+
+    expect(up.status).toBe(2);
+    expect(up.stderr).toContain(`--data ${file} is a file, not a directory`);
+    expect(setup.status).toBe(2);
+    expect(setup.stderr).toContain(`--data ${file} is a file, not a directory`);
+  });
+
+  it('exec checks the server name before connecting', () => {
+    const run = domsim(['exec', 'server9/renovations', 'show server', '--data', data]);
+
+    expect(existsSync(join(data, 'run.json'))).toBe(false);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('server server9/renovations is not in domain renovations');
+  });
+
+  it('unexpected errors print one line and the debug hint', () => {
+    const file = join(workspace, 'not-a-parent');
+    writeFileSync(file, '');
+    const run = domsim(['up', '--data', join(file, 'domain'), '--detach']);
+    const debug = domsim(['up', '--data', join(file, 'domain'), '--detach'], { env: { DOMSIM_DEBUG: '1' } });
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^domsim: unexpected error: .+ \(rerun with DOMSIM_DEBUG=1 to print the stack trace\)\n$/);
+    expect(debug.stderr).toMatch(/^\s+at /m);
+  });
+
+  it('--version prints the package version', () => {
+    const version = (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+
+    const run = domsim(['--version']);
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`${version}\n`);
+  });
+
+  it('unknown commands and options suggest the nearest', () => {
+    const command = domsim(['stauts']);
+    const option = domsim(['up', '--dta', join(workspace, 'x')]);
+
+    expect(command.status).toBe(2);
+    expect(command.stderr).toContain('(Did you mean status?)');
+    expect(option.status).toBe(2);
+    expect(option.stderr).toContain('(Did you mean --data?)');
   });
 });

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { DomainClient } from '@domsim/client';
-import { liveProcesses, loadConsoleKeys, readRunState, type RunState } from '@domsim/launcher';
+import { InvalidRunStateError, liveProcesses, loadConsoleKeys, readRunState, type RunState } from '@domsim/launcher';
 import { abbreviate, InvalidNameError, nameKey } from '@domsim/names';
-import { type DomainManifest, readDomainManifest } from '@domsim/topology';
+import { DOMAIN_FILE, DomainDirectoryError, type DomainManifest, readDomainManifest } from '@domsim/topology';
 
 import { CliError, ExitCode } from './cli-error';
 
@@ -24,7 +24,13 @@ export interface DomainDirectory {
 
 export function openDomainDirectory(data: string): DomainDirectory {
   const root = resolve(data);
-  const manifest = readDomainManifest(root);
+  let manifest: DomainManifest | undefined;
+  try {
+    manifest = readDomainManifest(root);
+  } catch (error) {
+    if (error instanceof DomainDirectoryError) throw new CliError(`${error.message}; repair or restore that file, or choose another --data directory`, ExitCode.Usage);
+    throw error;
+  }
   if (manifest === undefined) {
     const hint = existsSync(root) ? `${root} holds no domain.json` : `${root} does not exist`;
     throw new CliError(`no domain in ${data}: ${hint}; create and start one with: domsim up --data ${data}`, ExitCode.Usage);
@@ -47,13 +53,31 @@ export async function connectToDomain(options: ConnectionOptions): Promise<{ cli
   }
 
   const directory = openDomainDirectory(options.data);
-  const runState = readRunState(directory.root);
+  const runState = readRunStateOrExplain(directory.root, options.data);
   if (runState === undefined || liveProcesses(runState).length === 0) {
     throw new CliError(`the domain in ${options.data} is not running; start it with: domsim up --data ${options.data} --detach`);
   }
   const client = await connect(runState.natsUrl, directory.manifest.domain, runState.natsCredentials ?? credentialsFromEnvironment());
   loadConsoleKeys(client, directory.root, directory.manifest);
   return { client, directory, runState };
+}
+
+/**
+ * Reads the domain's run.json; undefined when there is none.
+ *
+ * @throws CliError naming the file, what is wrong with it, and how to recover.
+ */
+export function readRunStateOrExplain(root: string, data: string): RunState | undefined {
+  try {
+    return readRunState(root);
+  } catch (error) {
+    if (error instanceof InvalidRunStateError) {
+      throw new CliError(
+        `${error.message}. Stop the processes of this domain and remove the file with: domsim down --data ${data} --force (it finds them by their command lines), then start it again with domsim up`,
+      );
+    }
+    throw error;
+  }
 }
 
 /** A NATS login from DOMSIM_NATS_USER and DOMSIM_NATS_PASSWORD, for a domain on an external NATS server. */
@@ -69,6 +93,16 @@ async function connect(natsUrl: string, domain: string, credentials: { user: str
   } catch (error) {
     throw new CliError(`cannot connect to NATS at ${natsUrl}: ${(error as Error).message}; is the domain running (domsim status)?`);
   }
+}
+
+/**
+ * Resolves a server name before connecting, so a wrong name is reported as such (exit code 2)
+ * even when the domain is not running. Uses domain.json where the directory has one.
+ */
+export function resolveServerBeforeConnecting(typed: string, options: ConnectionOptions): string {
+  const hasManifest = existsSync(resolve(options.data, DOMAIN_FILE));
+  const directory = options.nats === undefined || hasManifest ? openDomainDirectory(options.data) : undefined;
+  return resolveServerName(typed, directory);
 }
 
 /**

@@ -1,9 +1,13 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { Command, Option } from 'commander';
 
 import { MAX_CLUSTER_NODES } from '@domsim/launcher';
+import { packageRoot } from '@domsim/topology';
 
 import { runConsole } from './commands/console.command';
-import { runFaultCommand, runNatsControl, runServerControl } from './commands/control.command';
+import { runFault, runFaultCommand, runNatsControl, runServerControl } from './commands/control.command';
 import { runDemo } from './commands/demo.command';
 import { runDown } from './commands/down.command';
 import { runExec } from './commands/exec.command';
@@ -15,32 +19,30 @@ import { runUp } from './commands/up.command';
 import { runView } from './commands/view.command';
 import { CliError, ExitCode } from './cli-error';
 import { DEFAULT_DATA_DIRECTORY } from './domain-context';
+import { MAX_TIMEOUT_SECONDS, parseClusterSize, parseDirectory, parseNatsUrls, parsePort, parsePositiveInteger, parseTimeout } from './option-parsers';
 
-function positiveSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError(`"${value}" is not a positive number of seconds`);
-  return seconds;
+/** Set DOMSIM_DEBUG=1 to print the stack trace of an unexpected error. */
+const DEBUG = process.env.DOMSIM_DEBUG !== undefined && process.env.DOMSIM_DEBUG !== '' && process.env.DOMSIM_DEBUG !== '0';
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-function portNumber(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidArgumentError(`"${value}" is not a port number from 0 to 65535 (0 picks a free port)`);
-  return port;
-}
-
-function clusterSize(value: string): number {
-  const nodes = Number(value);
-  if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_CLUSTER_NODES) throw new InvalidArgumentError(`"${value}" is not a node count from 1 to ${MAX_CLUSTER_NODES}`);
-  return nodes;
+/** Builds a --timeout option whose value is in seconds and may carry the unit ms, s or m. */
+function timeoutOption(what: string, defaultSeconds: number): Option {
+  return new Option('--timeout <duration>', `${what}: a time such as 30s, 500ms or 2m, a bare number is seconds, at most ${MAX_TIMEOUT_SECONDS / 60}m`)
+    .argParser(parseTimeout)
+    .default(defaultSeconds, `${defaultSeconds}s`);
 }
 
 const program = new Command('domsim')
   .description('Run a simulated HCL Domino domain: servers that replicate their directory over NATS, with the ID vault and MFA trust flow')
-  .showHelpAfterError()
+  .version(packageVersion(), '-V, --version', 'print the domsim version')
+  .showHelpAfterError('(add --help for the commands and options)')
   .exitOverride();
 
-const dataOption = ['--data <dir>', 'domain directory (created by up on first use)', DEFAULT_DATA_DIRECTORY] as const;
-const natsOption = ['--nats <url>', 'NATS server URL of a domain not started from this directory'] as const;
+const dataOption = ['--data <dir>', 'domain directory (created by up on first use)', parseDirectory, DEFAULT_DATA_DIRECTORY] as const;
+const natsOption = () => new Option('--nats <url>', 'NATS server URL (nats://HOST:PORT or tls://HOST:PORT) of a domain not started from this directory').argParser(parseNatsUrls);
 const domainOption = ['--domain <name>', 'domain name, with --nats when the directory holds no domain.json'] as const;
 
 program
@@ -48,14 +50,14 @@ program
   .description('create the domain on first use, then start a private nats-server and every server')
   .option(...dataOption)
   .option('--topology <file>', 'topology file for a new domain (default: the renovations domain shipped with domsim)')
-  .option('--nats <url>', 'use this NATS server instead of starting a private one (several URLs, comma-separated, for a cluster)')
-  .option('--nats-cluster <nodes>', 'start a private NATS cluster of this many nodes on loopback and spread the servers over them', clusterSize)
+  .addOption(new Option('--nats <url>', 'use this NATS server instead of starting a private one: nats://HOST:PORT or tls://HOST:PORT, several comma-separated for a cluster').argParser(parseNatsUrls))
+  .option('--nats-cluster <nodes>', `start a private NATS cluster of this many nodes (1 to ${MAX_CLUSTER_NODES}) on loopback and spread the servers over them`, parseClusterSize)
   .option('--in-process', 'run every server in one Node process (each still its own NestJS application with its own log); for large domains on one machine', false)
   .option('--detach', 'return once every console answers and leave the domain running', false)
-  .option('--timeout <seconds>', 'how long each server may take to start', positiveSeconds, 30)
+  .addOption(timeoutOption('how long each server may take to start', 30))
   .option('--ui', 'also serve the live web view of the domain and print its URL (not with --detach; use domsim ui then)', false)
   .option('--ui-host <address>', 'loopback address the live view listens on', '127.0.0.1')
-  .option('--ui-port <port>', 'port of the live view (0: a free port)', portNumber, 0)
+  .option('--ui-port <port>', 'TCP port of the live view (0: a free port)', parsePort, 0)
   .action(async (options) => exit(await runUp(options)));
 
 program
@@ -70,18 +72,19 @@ program
   .command('down')
   .description('stop what up started; the data stays')
   .option(...dataOption)
+  .option('--force', 'also stop processes of this domain found by their command lines, and remove a run.json that cannot be read', false)
   .action(async (options) => exit(await runDown(options)));
 
 program
   .command('exec')
   .description("run one console command on a server, like Domino's server -c")
   .argument('<server>', 'server name, e.g. server1/renovations')
-  .argument('<command...>', 'the console command; quote it as one argument')
+  .argument('<command...>', 'the console command; quote it as one argument, or give - to read it from standard input (keeps a password out of shell history and ps)')
   .option(...dataOption)
-  .option(...natsOption)
+  .addOption(natsOption())
   .option(...domainOption)
   .option('--json', 'print the reply as JSON', false)
-  .option('--timeout <seconds>', 'how long to wait for the reply', positiveSeconds, 60)
+  .addOption(timeoutOption('how long to wait for the reply', 60))
   .action(async (server, words, options) => exit(await runExec(server, words, options)));
 
 program
@@ -89,7 +92,7 @@ program
   .description("open a server's console: type commands, see its output live")
   .argument('<server>', 'server name, e.g. server1/renovations')
   .option(...dataOption)
-  .option(...natsOption)
+  .addOption(natsOption())
   .option(...domainOption)
   .action(async (server, options) => exit(await runConsole(server, options)));
 
@@ -100,7 +103,7 @@ program
   .argument('<database>', 'database path, e.g. names.nsf')
   .argument('<view>', 'view name, e.g. Certificates')
   .option(...dataOption)
-  .option(...natsOption)
+  .addOption(natsOption())
   .option(...domainOption)
   .option('--json', 'print the rows as JSON', false)
   .action(async (server, database, view, options) => exit(await runView(server, database, view, options)));
@@ -119,26 +122,26 @@ program
   .description("delete all TOTP devices and scratch codes of a user, like Domino's Reset TOTP Items; the user enrolls again at the next web login")
   .argument('<user>', 'user name, e.g. "totp user/mfatest1"')
   .option(...dataOption)
-  .option(...natsOption)
+  .addOption(natsOption())
   .option(...domainOption)
   .option('--server <server>', 'vault server to run it on (default: the first server that hosts an ID vault)')
-  .option('--timeout <seconds>', 'how long to wait for the reply', positiveSeconds, 60)
+  .addOption(timeoutOption('how long to wait for the reply', 60))
   .action(async (user, options) => exit(await runTotpReset(user, options)));
 
 program
   .command('ui')
   .description('serve a live web view of a running domain: servers, Certificates views, propagation timeline, lag, console, link faults and the trust demo')
   .option(...dataOption)
-  .option(...natsOption)
+  .addOption(natsOption())
   .option(...domainOption)
   .option('--host <address>', 'loopback address to listen on', '127.0.0.1')
-  .option('--port <port>', 'port to listen on (0: a free port)', portNumber, 0)
+  .option('--port <port>', 'TCP port to listen on (0: a free port)', parsePort, 0)
   .action(async (options) => exit(await runUi(options)));
 
 program
   .command('demo')
   .description('run the MFA trust flow on a fresh domain and narrate it with propagation times')
-  .option('--data <dir>', 'directory for the demo domain (default: a temporary directory, removed afterwards)')
+  .option('--data <dir>', 'directory for the demo domain (default: a temporary directory, removed afterwards)', parseDirectory)
   .option('--keep', 'leave the demo domain running afterwards', false)
   .action(async (options) => exit(await runDemo(options)));
 
@@ -162,34 +165,32 @@ for (const action of ['stop', 'start', 'restart'] as const) {
     .command(action)
     .description(`${action} a NATS node on its ports; servers reconnect by themselves`)
     .option(...dataOption)
-    .option('--node <n>', 'node of a NATS cluster, 1 for the first', positiveInteger, 1)
+    .option('--node <number>', 'node number in a NATS cluster, 1 for the first', parsePositiveInteger, 1)
     .action(async (options) => exit(await runNatsControl(action, options)));
 }
 
 program
   .command('fault')
-  .description('set the fault on the link from one server to another: partition, latency 100ms, jitter 20ms, drop 10%, duplicate 5%, reorder 10%, or clear; * stands for every server')
-  .argument('<from>', 'server that sends, or *')
-  .argument('<to>', 'server that receives, or *')
+  .description(
+    "set the fault on the link from one server to another: partition, latency 100ms, jitter 20ms (ms or s, at most 600s), drop 10%, duplicate 5%, reorder 10% (0% to 100%, or 0 to 1), or clear; '*' (quoted in the shell) stands for every server",
+  )
+  .argument('<from>', "server that sends, or '*'")
+  .argument('<to>', "server that receives, or '*'")
   .argument('<fault...>', 'the fault, e.g. latency 100ms drop 5%')
+  // A value such as -5ms must reach the fault check as a value, not be read as an option.
+  .allowUnknownOption()
   .option(...dataOption)
-  .option(...natsOption)
+  .addOption(natsOption())
   .option(...domainOption)
-  .action(async (from, to, words, options) => exit(await runFaultCommand(`sim fault ${from} ${to} ${words.join(' ')}`, options)));
+  .action(async (from, to, words, options) => exit(await runFault(from, to, words, options)));
 
 program
   .command('heal')
   .description('clear every link fault in the domain')
   .option(...dataOption)
-  .option(...natsOption)
+  .addOption(natsOption())
   .option(...domainOption)
   .action(async (options) => exit(await runFaultCommand('sim heal', options)));
-
-function positiveInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError(`"${value}" is not a whole number from 1`);
-  return number;
-}
 
 function exit(code: number): never {
   process.exit(code);
@@ -203,6 +204,13 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     process.stderr.write(`domsim: ${error.message}\n`);
     process.exit(error.exitCode);
   }
-  process.stderr.write(`domsim: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`domsim: unexpected error: ${describeUnexpected(error)}\n`);
   process.exit(ExitCode.Failed);
 });
+
+/** Formats an error domsim did not expect as one line, or as its stack trace with DOMSIM_DEBUG=1. */
+function describeUnexpected(error: unknown): string {
+  if (DEBUG) return error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return `${message.split('\n')[0]} (rerun with DOMSIM_DEBUG=1 to print the stack trace)`;
+}

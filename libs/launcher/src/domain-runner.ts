@@ -7,10 +7,10 @@ import { DomainClient } from '@domsim/client';
 import type { DomainManifest } from '@domsim/topology';
 
 import { loadConsoleKeys } from './console-keys';
-import { StartTimeoutError } from './errors';
+import { StartAbortedError, StartTimeoutError } from './errors';
 import { natsUrlsForServer, startNatsCluster, type StartedNatsCluster } from './nats-cluster';
 import { type NatsCredentials, newNatsCredentials, startNatsServer, type StartedNatsServer } from './nats-server';
-import { terminate } from './processes';
+import { processIdentity, terminate } from './processes';
 import type { RunState } from './run-state';
 import { spawnHostProcess, spawnServerProcess } from './server-process';
 
@@ -39,6 +39,13 @@ export interface StartDomainOptions {
   readonly inProcess?: boolean;
   /** The login for an external NATS server (natsUrl); a private one gets a new random login. */
   readonly natsCredentials?: NatsCredentials;
+  /**
+   * Aborting it stops the start: everything started so far is stopped and startDomain
+   * rejects with StartAbortedError.
+   */
+  readonly signal?: AbortSignal;
+  /** Receives the run record each time a process has been started, so it can be saved at once. */
+  readonly onProcessStarted?: (state: RunState) => void;
 }
 
 export interface RunningServer {
@@ -87,16 +94,27 @@ export async function startDomain(options: StartDomainOptions): Promise<RunningD
   // A private NATS server takes logins only from this domain's processes.
   const credentials = privateNats ? newNatsCredentials() : options.natsCredentials;
   const authorization = privateNats ? credentials : undefined;
-  const cluster = privateNats && options.natsCluster !== undefined && options.natsCluster > 1
-    ? await startNatsCluster({ nodes: options.natsCluster, logDirectory: join(root, 'nats'), detached: options.detached, authorization })
-    : undefined;
-  const nats = privateNats && cluster === undefined ? await startNatsServer({ logFile: join(root, 'nats', 'nats-server.log'), detached: options.detached, authorization }) : undefined;
   const environment = { ...options.environment, ...natsCredentialEnvironment(credentials) };
-  const natsUrls = cluster?.urls ?? (options.natsUrl ?? (nats as StartedNatsServer).url).split(',').map((url) => url.trim());
-  const natsUrl = natsUrls.join(',');
   const servers: RunningServer[] = [];
+  let cluster: StartedNatsCluster | undefined;
+  let nats: StartedNatsServer | undefined;
+  let natsUrls: string[] = options.natsUrl === undefined ? [] : options.natsUrl.split(',').map((url) => url.trim());
   let client: DomainClient | undefined;
 
+  const runState = (): RunState => ({
+    format: 1,
+    startedAt: new Date().toISOString(),
+    natsUrl: natsUrls.join(','),
+    natsCredentials: credentials,
+    nats: nats === undefined ? undefined : { pid: nats.pid, logFile: join(root, 'nats', 'nats-server.log'), identity: processIdentity(nats.pid) },
+    natsNodes: cluster === undefined ? undefined : natsNodeRecords(cluster),
+    servers: servers.map(({ name, pid, dataDir }) => ({ name, pid, dataDir, identity: processIdentity(pid), ...(options.inProcess === true ? { processMarker: root } : {}) })),
+    detached: options.detached ?? false,
+  });
+  const recordStarted = () => options.onProcessStarted?.(runState());
+  const assertNotAborted = () => {
+    if (options.signal?.aborted === true) throw new StartAbortedError();
+  };
   const stop = async (): Promise<void> => {
     await client?.close().catch(() => undefined);
     await Promise.all([...new Set(servers.map((server) => server.pid))].map((pid) => terminate(pid, 15_000)));
@@ -105,72 +123,80 @@ export async function startDomain(options: StartDomainOptions): Promise<RunningD
   };
 
   try {
+    if (privateNats && options.natsCluster !== undefined && options.natsCluster > 1) {
+      cluster = await startNatsCluster({ nodes: options.natsCluster, logDirectory: join(root, 'nats'), detached: options.detached, authorization });
+      natsUrls = [...cluster.urls];
+    } else if (privateNats) {
+      nats = await startNatsServer({ logFile: join(root, 'nats', 'nats-server.log'), detached: options.detached, authorization });
+      natsUrls = [nats.url];
+    }
+    if (privateNats) recordStarted();
+    assertNotAborted();
+
+    const natsUrl = natsUrls.join(',');
+    const launch: LaunchContext = { options: { ...options, environment }, root, natsUrls, servers, timeoutMs, recordStarted, assertNotAborted };
     // The launcher's client lives as long as the domain, so it outlasts NATS restarts.
     client = await DomainClient.connect({ natsUrl, domain: options.manifest.domain, name: 'domsim launcher', reconnect: { maxAttempts: -1, waitMs: 250 }, credentials });
     if (options.inProcess === true) {
-      await startHostAndWait({ ...options, environment }, root, natsUrl, client, servers, timeoutMs);
+      await startHostAndWait(launch, client);
     } else {
       const ordered = [...options.manifest.servers].sort((a, b) => Number(b.administrationServer) - Number(a.administrationServer));
       const [first, ...rest] = ordered;
-      await startAndWait([first], { ...options, environment }, root, natsUrls, client, servers, timeoutMs);
-      await startAndWait(rest, { ...options, environment }, root, natsUrls, client, servers, timeoutMs);
+      await startAndWait([first], launch, client);
+      await startAndWait(rest, launch, client);
     }
     loadConsoleKeys(client, root, options.manifest);
   } catch (error) {
     await stop();
-    throw error;
+    throw options.signal?.aborted === true ? new StartAbortedError() : error;
   }
 
-  return {
-    natsUrl,
-    natsCredentials: credentials,
-    nats,
-    natsCluster: cluster,
-    servers,
-    client,
-    stop,
-    runState: () => ({
-      format: 1,
-      startedAt: new Date().toISOString(),
-      natsUrl,
-      natsCredentials: credentials,
-      nats: nats === undefined ? undefined : { pid: nats.pid, logFile: join(root, 'nats', 'nats-server.log') },
-      natsNodes:
-        cluster === undefined
-          ? undefined
-          : cluster.plans
-              .map((plan, index) => ({
-                pid: cluster.nodes[index]?.pid ?? 0,
-                logFile: cluster.logFileOf(index) ?? '',
-                url: plan.url,
-                plan: { host: plan.host, port: plan.port, monitorPort: plan.monitorPort, serverName: plan.serverName, cluster: plan.cluster === undefined ? undefined : { ...plan.cluster, routes: [...plan.cluster.routes] } },
-              }))
-              .filter((node) => node.pid > 0),
-      servers: servers.map(({ name, pid, dataDir }) => ({ name, pid, dataDir, ...(options.inProcess === true ? { processMarker: root } : {}) })),
-      detached: options.detached ?? false,
-    }),
-  };
+  return { natsUrl: natsUrls.join(','), natsCredentials: credentials, nats, natsCluster: cluster, servers, client, stop, runState };
 }
 
-async function startAndWait(
-  entries: DomainManifest['servers'],
-  options: StartDomainOptions,
-  root: string,
-  natsUrls: readonly string[],
-  client: DomainClient,
-  servers: RunningServer[],
-  timeoutMs: number,
-): Promise<void> {
+function natsNodeRecords(cluster: StartedNatsCluster): NonNullable<RunState['natsNodes']> {
+  return cluster.plans
+    .map((plan, index) => {
+      const pid = cluster.nodes[index]?.pid ?? 0;
+      return {
+        pid,
+        logFile: cluster.logFileOf(index) ?? '',
+        url: plan.url,
+        identity: pid > 0 ? processIdentity(pid) : undefined,
+        plan: { host: plan.host, port: plan.port, monitorPort: plan.monitorPort, serverName: plan.serverName, cluster: plan.cluster === undefined ? undefined : { ...plan.cluster, routes: [...plan.cluster.routes] } },
+      };
+    })
+    .filter((node) => node.pid > 0);
+}
+
+/** State that the steps of startDomain share while it starts servers. */
+interface LaunchContext {
+  readonly options: StartDomainOptions;
+  readonly root: string;
+  readonly natsUrls: readonly string[];
+  /** Every server started so far; each step appends to it. */
+  readonly servers: RunningServer[];
+  readonly timeoutMs: number;
+  readonly recordStarted: () => void;
+  readonly assertNotAborted: () => void;
+}
+
+async function startAndWait(entries: DomainManifest['servers'], launch: LaunchContext, client: DomainClient): Promise<void> {
+  launch.assertNotAborted();
   const started = entries.map((entry) => {
-    const server = startServer(entry.name, join(root, entry.dataDir), natsUrlsForServer(natsUrls, servers.length), options);
-    servers.push(server);
+    const server = startServer(entry.name, join(launch.root, entry.dataDir), natsUrlsForServer(launch.natsUrls, launch.servers.length), launch.options);
+    launch.servers.push(server);
     return server;
   });
-  await Promise.all(started.map((server) => waitUntilAnswering(server, client, timeoutMs)));
+  launch.recordStarted();
+  await Promise.all(started.map((server) => waitUntilAnswering(server, client, launch.timeoutMs, launch.options.signal)));
 }
 
 /** Starts the one host process of an in-process domain and waits until all its servers answer. */
-async function startHostAndWait(options: StartDomainOptions, root: string, natsUrl: string, client: DomainClient, servers: RunningServer[], timeoutMs: number): Promise<void> {
+async function startHostAndWait(launch: LaunchContext, client: DomainClient): Promise<void> {
+  const { options, root, servers, timeoutMs } = launch;
+  const natsUrl = launch.natsUrls.join(',');
+  launch.assertNotAborted();
   const hostOutput = join(root, SERVER_OUTPUT_FILE);
   let child;
   const recent: string[] = [];
@@ -194,11 +220,12 @@ async function startHostAndWait(options: StartDomainOptions, root: string, natsU
   for (const entry of options.manifest.servers) {
     servers.push({ name: entry.name, dataDir: join(root, entry.dataDir), natsUrl, pid: child.pid ?? -1, process: child, outputTail });
   }
+  launch.recordStarted();
   // One exit watch for the host, shared by every server it hosts: a listener per server would
   // pile up on the one child process.
   const hostExit = watchExit(child, 'the host process', timeoutMs, outputTail);
   try {
-    await Promise.all(servers.map((server) => waitUntilAnswering(server, client, timeoutMs, hostExit.exited)));
+    await Promise.all(servers.map((server) => waitUntilAnswering(server, client, timeoutMs, options.signal, hostExit.exited)));
   } finally {
     hostExit.dispose();
   }
@@ -238,12 +265,18 @@ function watchExit(child: ChildProcess, what: string, timeoutMs: number, outputT
   return { exited, dispose: () => onExit !== undefined && child.off('exit', onExit) };
 }
 
-async function waitUntilAnswering(server: RunningServer, client: DomainClient, timeoutMs: number, hostExited?: Promise<never>): Promise<void> {
+async function waitUntilAnswering(server: RunningServer, client: DomainClient, timeoutMs: number, signal: AbortSignal | undefined, hostExited?: Promise<never>): Promise<void> {
   const watch = hostExited === undefined ? watchExit(server.process, `server ${server.name}`, timeoutMs, server.outputTail) : { exited: hostExited, dispose: () => undefined };
+  const aborted = new Promise<never>((_resolve, reject) => {
+    if (signal?.aborted === true) reject(new StartAbortedError());
+    signal?.addEventListener('abort', () => reject(new StartAbortedError()), { once: true });
+  });
+  // A stop signal may never come, or come after the race is decided, and then no caller awaits it.
+  aborted.catch(() => undefined);
   try {
-    await Promise.race([client.waitUntilAnswering(server.name, timeoutMs), watch.exited]);
+    await Promise.race([client.waitUntilAnswering(server.name, timeoutMs), watch.exited, aborted]);
   } catch (error) {
-    if (error instanceof StartTimeoutError) throw error;
+    if (error instanceof StartTimeoutError || error instanceof StartAbortedError) throw error;
     throw new StartTimeoutError(`server ${server.name}`, timeoutMs, server.outputTail());
   } finally {
     watch.dispose();

@@ -28,3 +28,13 @@ export class StartTimeoutError extends Error {
     this.name = 'StartTimeoutError';
   }
 }
+
+/** A start was stopped on request (a signal such as Ctrl-C) before it finished. */
+export class StartAbortedError extends Error {
+  readonly code = 'START_ABORTED';
+
+  constructor() {
+    super('the start was interrupted; every process it had started is stopped');
+    this.name = 'StartAbortedError';
+  }
+}

@@ -34,6 +34,47 @@ export function commandLineOf(pid: number): string | undefined {
   }
 }
 
+/**
+ * Identifies one run of a process: the kernel's boot id and the process's start time in clock
+ * ticks since boot (field 22 of /proc/PID/stat). A pid reused after the process ended, or
+ * after a reboot, has another identity. Undefined where /proc is not available.
+ */
+export function processIdentity(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesized command name start with the state, which is field 3.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const startTicks = fields[22 - 3];
+    return `${bootId()}:${startTicks}`;
+  } catch {
+    return undefined;
+  }
+}
+
+let cachedBootId: string | undefined;
+
+function bootId(): string {
+  if (cachedBootId === undefined) {
+    try {
+      cachedBootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    } catch {
+      cachedBootId = 'unknown-boot';
+    }
+  }
+  return cachedBootId;
+}
+
+/**
+ * True when `pid` still runs the process recorded with `identity` (from `processIdentity`).
+ * Without a recorded identity, or without /proc, only whether the pid is alive is checked.
+ */
+export function isSameProcess(pid: number, identity: string | undefined): boolean {
+  if (!isAlive(pid)) return false;
+  if (identity === undefined) return true;
+  const current = processIdentity(pid);
+  return current === undefined || current === identity;
+}
+
 /** Polls a condition every `intervalMs` until it holds or the deadline passes. Returns whether it held. */
 export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 20): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

@@ -22,6 +22,8 @@ import type { Topology } from './topology';
 
 /** File name of the domain manifest at the top of a domain directory. */
 export const DOMAIN_FILE = 'domain.json';
+/** Lock file that `domsim up` creates in a domain directory while it runs; creating a domain ignores it. */
+export const DOMAIN_LOCK_FILE = 'domsim.lock';
 
 const manifestSchema = z.strictObject({
   format: z.literal(1),
@@ -169,7 +171,7 @@ function assertUsable(root: string): void {
   if (existsSync(join(root, DOMAIN_FILE))) throw new DomainDirectoryError(root, 'it already holds a domain');
   // Empty directories are accepted: containers mount each server's volume at its data
   // directory before the domain is created.
-  const entries = readdirSync(root).filter((entry) => !holdsOnlyDirectories(join(root, entry)));
+  const entries = readdirSync(root).filter((entry) => entry !== DOMAIN_LOCK_FILE && !holdsOnlyDirectories(join(root, entry)));
   if (entries.length > 0) {
     throw new DomainDirectoryError(root, `it is not empty (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}); choose a new or empty directory`);
   }

@@ -1,4 +1,4 @@
-export { createDomain, type CreateDomainOptions, DOMAIN_FILE, DomainDirectoryError, type DomainManifest, readDomainManifest } from './create-domain';
+export { createDomain, type CreateDomainOptions, DOMAIN_FILE, DOMAIN_LOCK_FILE, DomainDirectoryError, type DomainManifest, readDomainManifest } from './create-domain';
 export { InvalidTopologyError, type TopologyProblem } from './errors';
 export { buildNamesDocuments, buildVaultDocuments, type DomainCertifier, type InitialDocument, namesTitle } from './initial-directory';
 export { defaultTopologyPath, loadTopology, packageRoot, parseTopology } from './load-topology';

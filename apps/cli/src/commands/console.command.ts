@@ -8,7 +8,7 @@ import { dominoCommandRegistry, maskSecrets } from '@domsim/console';
 import { abbreviate } from '@domsim/names';
 
 import { CliError, ExitCode } from '../cli-error';
-import { type ConnectionOptions, connectToDomain, resolveServerName } from '../domain-context';
+import { type ConnectionOptions, connectToDomain, resolveServerBeforeConnecting, resolveServerName } from '../domain-context';
 
 /** History file in the domain directory; it holds commands with secrets masked. */
 export const CONSOLE_HISTORY_FILE = '.console_history';
@@ -20,6 +20,7 @@ const LEAVE_COMMANDS = new Set(['exit', 'quit', '.exit']);
  * server's console output live. Commands typed here run as with `domsim exec`.
  */
 export async function runConsole(server: string, options: ConnectionOptions): Promise<number> {
+  resolveServerBeforeConnecting(server, options);
   const { client, directory } = await connectToDomain(options);
   const name = resolveServerName(server, directory);
   try {

@@ -1,11 +1,13 @@
-import { closeSync, openSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
-import { isRecordedProcess, isServerRunning, natsCredentialEnvironment, readRunState, type RunState, SERVER_OUTPUT_FILE, spawnServerProcess, startNatsServer, terminate, writeRunState } from '@domsim/launcher';
+import { isNatsRunning, isServerRunning, natsCredentialEnvironment, processIdentity, type RunState, SERVER_OUTPUT_FILE, spawnServerProcess, startNatsServer, terminate, writeRunState } from '@domsim/launcher';
 import { abbreviate } from '@domsim/names';
+import { ANY_SERVER, InvalidFaultError, parseLinkFault } from '@domsim/replication';
+import { DOMAIN_FILE } from '@domsim/topology';
 
 import { CliError, ExitCode } from '../cli-error';
-import { type ConnectionOptions, connectToDomain, openDomainDirectory, resolveServerName } from '../domain-context';
+import { type ConnectionOptions, connectToDomain, type DomainDirectory, openDomainDirectory, readRunStateOrExplain, resolveServerName } from '../domain-context';
 
 export type ServerAction = 'stop' | 'kill' | 'start';
 export type NatsAction = 'stop' | 'start' | 'restart';
@@ -33,7 +35,7 @@ export async function runServerControl(action: ServerAction, server: string, opt
       environment: natsCredentialEnvironment(state.natsCredentials),
     });
     closeSync(output);
-    writeRunState(root, { ...state, servers: state.servers.map((candidate) => (candidate.name === name ? { ...candidate, pid: child.pid ?? -1 } : candidate)) });
+    writeRunState(root, { ...state, servers: state.servers.map((candidate) => (candidate.name === name ? { ...candidate, pid: child.pid ?? -1, identity: child.pid === undefined ? undefined : processIdentity(child.pid) } : candidate)) });
     const { client } = await connectToDomain({ data: options.data });
     try {
       await client.waitUntilAnswering(name, 30_000);
@@ -72,11 +74,11 @@ export async function runNatsControl(action: NatsAction, options: { readonly dat
 
   let pid = node.pid;
   if (action !== 'start') {
-    if (isRecordedProcess(node.pid, 'nats-server')) await terminate(node.pid, 5_000);
+    if (isNatsRunning(node)) await terminate(node.pid, 5_000);
     process.stdout.write(`Stopped NATS node ${index + 1} (pid ${node.pid})\n`);
   }
   if (action !== 'stop') {
-    if (isRecordedProcess(node.pid, 'nats-server')) throw new CliError(`NATS node ${index + 1} is already running (pid ${node.pid})`, ExitCode.Usage);
+    if (isNatsRunning(node)) throw new CliError(`NATS node ${index + 1} is already running (pid ${node.pid})`, ExitCode.Usage);
     const started = await startNatsServer({ ...node.plan, logFile: node.logFile, detached: true, authorization: state.natsCredentials });
     pid = started.pid;
     process.stdout.write(`Started NATS node ${index + 1} on ${started.url} (pid ${pid})\n`);
@@ -100,7 +102,33 @@ async function waitForServersToReconnect(state: RunState, data: string): Promise
   }
 }
 
-/** `domsim fault FROM TO FAULT...` and `domsim heal`: link faults through any server's console. */
+/**
+ * `domsim fault FROM TO FAULT...`: checks the servers and the fault here, so a bad value is
+ * rejected before any server's fault table changes, then sets it through a server's console.
+ */
+export async function runFault(from: string, to: string, words: readonly string[], options: ConnectionOptions): Promise<number> {
+  const unknownOption = words.find((word) => word.startsWith('--'));
+  if (unknownOption !== undefined) throw new CliError(`unknown option '${unknownOption}' for fault; its options are --data, --nats and --domain`, ExitCode.Usage);
+  const directory = existsSync(join(resolve(options.data), DOMAIN_FILE)) ? openDomainDirectory(options.data) : undefined;
+  const source = faultEnd(from, directory);
+  const target = faultEnd(to, directory);
+  try {
+    parseLinkFault(words);
+  } catch (error) {
+    if (error instanceof InvalidFaultError) throw new CliError(`${error.message}; nothing was changed`, ExitCode.Usage);
+    throw error;
+  }
+  return runFaultCommand(`sim fault ${source} ${target} ${words.join(' ')}`, options);
+}
+
+/** Resolves a link end for the console command: `*`, or a server of the domain, quoted when it contains a space. */
+function faultEnd(typed: string, directory: DomainDirectory | undefined): string {
+  if (typed === ANY_SERVER) return ANY_SERVER;
+  const name = resolveServerName(typed, directory);
+  return name.includes(' ') ? `"${name}"` : name;
+}
+
+/** `domsim fault` after its checks, and `domsim heal`: link faults through any server's console. */
 export async function runFaultCommand(command: string, options: ConnectionOptions): Promise<number> {
   const { client, directory } = await connectToDomain(options);
   try {
@@ -119,26 +147,28 @@ export async function runFaultCommand(command: string, options: ConnectionOption
 
 interface NatsNode {
   readonly pid: number;
+  readonly identity?: string;
   readonly logFile: string;
   readonly plan: { host: string; port: number; monitorPort?: number; serverName?: string; cluster?: { name: string; port: number; routes: string[] } };
 }
 
 function natsNodesOf(state: RunState): NatsNode[] {
   if (state.natsNodes !== undefined) {
-    return state.natsNodes.filter((node) => node.plan !== undefined).map((node) => ({ pid: node.pid, logFile: node.logFile, plan: node.plan as NatsNode['plan'] }));
+    return state.natsNodes.filter((node) => node.plan !== undefined).map((node) => ({ pid: node.pid, identity: node.identity, logFile: node.logFile, plan: node.plan as NatsNode['plan'] }));
   }
   if (state.nats === undefined) return [];
   const url = new URL(state.natsUrl.split(',')[0]);
-  return [{ pid: state.nats.pid, logFile: state.nats.logFile, plan: { host: url.hostname, port: Number(url.port) } }];
+  return [{ pid: state.nats.pid, identity: state.nats.identity, logFile: state.nats.logFile, plan: { host: url.hostname, port: Number(url.port) } }];
 }
 
 function updateNatsPid(state: RunState, index: number, pid: number): RunState {
-  if (state.natsNodes !== undefined) return { ...state, natsNodes: state.natsNodes.map((node, position) => (position === index ? { ...node, pid } : node)) };
-  return state.nats === undefined ? state : { ...state, nats: { ...state.nats, pid } };
+  const identity = processIdentity(pid);
+  if (state.natsNodes !== undefined) return { ...state, natsNodes: state.natsNodes.map((node, position) => (position === index ? { ...node, pid, identity } : node)) };
+  return state.nats === undefined ? state : { ...state, nats: { ...state.nats, pid, identity } };
 }
 
 function requireRunState(root: string, data: string): RunState {
-  const state = readRunState(root);
+  const state = readRunStateOrExplain(root, data);
   if (state === undefined) throw new CliError(`the domain in ${data} is not running; start it with: domsim up --data ${data} --detach`);
   return state;
 }

@@ -5,12 +5,13 @@ import { join, resolve } from 'node:path';
 import type { AppliedNotice, DomainClient } from '@domsim/client';
 import { CertificateTypes } from '@domsim/directory';
 import { trustCertificateUnid } from '@domsim/id-vault';
-import { NatsServerNotFoundError, type RunningDomain, StartTimeoutError, startDomain, writeRunState } from '@domsim/launcher';
+import { NatsServerNotFoundError, removeRunState, type RunningDomain, StartAbortedError, StartTimeoutError, startDomain, writeRunState } from '@domsim/launcher';
 import { abbreviate } from '@domsim/names';
 import { createDomain, defaultTopologyPath, DomainDirectoryError, loadTopology } from '@domsim/topology';
 
 import { CliError, ExitCode } from '../cli-error';
 import { formatTable } from '../format-table';
+import { signalExitCode, watchStopSignals } from '../stop-signals';
 
 export interface DemoOptions {
   readonly data?: string;
@@ -27,39 +28,70 @@ const MFA_CERTIFICATE_UNID = trustCertificateUnid(CertificateTypes.Mfa, 'O=mfate
 
 /**
  * `domsim demo`: the whole MFA trust flow on a fresh default domain, narrated step by
- * step, with the propagation time the certificate took to reach each server.
+ * step, with the propagation time the certificate took to reach each server. A stop signal at
+ * any step stops every process the demo started.
  */
 export async function runDemo(options: DemoOptions): Promise<number> {
   const root = options.data === undefined ? mkdtempSync(join(tmpdir(), 'domsim-demo-')) : resolve(options.data);
+  const removeTemporary = () => {
+    if (options.data === undefined) rmSync(root, { recursive: true, force: true });
+  };
   const say = (text = '') => process.stdout.write(`${text}\n`);
-
-  say('domsim demo: issuing an MFA trust certificate and watching it replicate');
-  say();
-  say('Step 1. Create the renovations domain and start NATS and its three servers');
-  const started = Date.now();
-  const domain = await startFreshDomain(root);
-  say(`        ${domain.servers.length} servers answer after ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${root})`);
+  const stopSignals = watchStopSignals(() => {
+    process.stderr.write(`domsim: second stop signal; processes may still run; stop them with: domsim down --data ${root} --force\n`);
+    process.exit(ExitCode.Failed);
+  });
 
   try {
-    await narrate(domain, say);
-  } finally {
-    if (options.keep) {
-      writeRunState(root, domain.runState());
-      await domain.client.close();
-      say(`The domain keeps running; stop it with: domsim down --data ${root}`);
-    } else {
-      await domain.stop();
-      if (options.data === undefined) rmSync(root, { recursive: true, force: true });
-      say('The demo domain is stopped.');
+    say('domsim demo: issuing an MFA trust certificate and watching it replicate');
+    say();
+    say('Step 1. Create the renovations domain and start NATS and its three servers');
+    const started = Date.now();
+    let domain: RunningDomain;
+    try {
+      domain = await startFreshDomain(root, stopSignals.signal);
+    } catch (error) {
+      // A directory that already held something is not the demo's to clean up.
+      const rejectedDirectory = error instanceof CliError && error.exitCode === ExitCode.Usage;
+      if (!rejectedDirectory) {
+        removeRunState(root);
+        removeTemporary();
+      }
+      if (error instanceof StartAbortedError) return interrupted(stopSignals.received() as NodeJS.Signals);
+      throw error;
     }
+    say(`        ${domain.servers.length} servers answer after ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${root})`);
+
+    const narration = narrate(domain, say);
+    // After a stop signal the narration's pending requests fail as the domain stops.
+    narration.catch(() => undefined);
+    const signal = await Promise.race([narration.then(() => undefined), stopSignals.next()]).finally(async () => {
+      if (options.keep && stopSignals.received() === undefined) {
+        writeRunState(root, domain.runState());
+        await domain.client.close();
+        say(`The domain keeps running; stop it with: domsim down --data ${root}`);
+      } else {
+        await domain.stop();
+        removeRunState(root);
+        removeTemporary();
+        say('The demo domain is stopped.');
+      }
+    });
+    return signal === undefined ? ExitCode.Ok : interrupted(signal);
+  } finally {
+    stopSignals.dispose();
   }
-  return ExitCode.Ok;
 }
 
-async function startFreshDomain(root: string): Promise<RunningDomain> {
+function interrupted(signal: NodeJS.Signals): number {
+  process.stderr.write(`domsim: ${signal} received; the demo stopped every process it had started.\n`);
+  return signalExitCode(signal);
+}
+
+async function startFreshDomain(root: string, signal: AbortSignal): Promise<RunningDomain> {
   try {
     const manifest = createDomain(loadTopology(defaultTopologyPath()), root, { topologySource: 'the default renovations domain' });
-    return await startDomain({ root, manifest, detached: false });
+    return await startDomain({ root, manifest, detached: false, signal, onProcessStarted: (state) => writeRunState(root, state) });
   } catch (error) {
     if (error instanceof DomainDirectoryError) throw new CliError(`${error.message}; give --data a new directory or omit it`, ExitCode.Usage);
     if (error instanceof NatsServerNotFoundError || error instanceof StartTimeoutError) throw new CliError(error.message);

@@ -1,17 +1,26 @@
 import { ServerUnreachableError } from '@domsim/client';
 
 import { CliError, ExitCode } from '../cli-error';
-import { type ConnectionOptions, connectToDomain, resolveServerName } from '../domain-context';
+import { type ConnectionOptions, connectToDomain, resolveServerBeforeConnecting, resolveServerName } from '../domain-context';
 
 export interface ExecOptions extends ConnectionOptions {
   readonly json: boolean;
   readonly timeout: number;
 }
 
-/** `domsim exec SERVER COMMAND`: runs one console command, like Domino's `server -c`. */
+/** Maximum size of a console command read from standard input, in bytes. */
+const MAX_STDIN_COMMAND_BYTES = 64 * 1024;
+
+/**
+ * `domsim exec SERVER COMMAND`: runs one console command, like Domino's `server -c`. The
+ * command `-` is read from standard input instead, so a password in it stays out of the shell
+ * history and the process list.
+ */
 export async function runExec(server: string, words: readonly string[], options: ExecOptions): Promise<number> {
-  const command = words.join(' ').trim();
+  const command = words.length === 1 && words[0] === '-' ? await readCommandFromStdin() : words.join(' ').trim();
   if (command === '') throw new CliError('no console command given; e.g. domsim exec server1/renovations "show idvault"', ExitCode.Usage);
+
+  resolveServerBeforeConnecting(server, options);
 
   const { client, directory } = await connectToDomain(options);
   try {
@@ -30,4 +39,22 @@ export async function runExec(server: string, words: readonly string[], options:
   } finally {
     await client.close();
   }
+}
+
+/** Reads one console command from standard input: its one non-empty line, without the line end. */
+async function readCommandFromStdin(): Promise<string> {
+  // NOTE: typed at a terminal, the command is echoed as usual; pipe it in to keep a password off the screen.
+  if (process.stdin.isTTY === true) process.stderr.write('Console command (one line, then Enter and Ctrl-D): ');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    if (size > MAX_STDIN_COMMAND_BYTES) throw new CliError(`the console command on standard input is longer than ${MAX_STDIN_COMMAND_BYTES} bytes; give one command`, ExitCode.Usage);
+    chunks.push(buffer);
+  }
+  const lines = Buffer.concat(chunks).toString('utf8').split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
+  if (lines.length === 0) throw new CliError('standard input held no console command; e.g. echo "show idvault" | domsim exec server1/renovations -', ExitCode.Usage);
+  if (lines.length > 1) throw new CliError(`standard input held ${lines.length} lines; exec - runs one console command (use domsim console SERVER to run several)`, ExitCode.Usage);
+  return lines[0];
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { abbreviate } from '@domsim/names';
@@ -28,6 +28,7 @@ export interface SetupOptions {
  */
 export async function runSetup(options: SetupOptions): Promise<number> {
   const root = resolve(options.data);
+  if (existsSync(root) && !statSync(root).isDirectory()) throw new CliError(`--data ${options.data} is a file, not a directory; give a new or empty directory`, ExitCode.Usage);
   const topologyFile = options.topology === undefined ? defaultTopologyPath() : resolve(options.topology);
   const topology = load(topologyFile);
 

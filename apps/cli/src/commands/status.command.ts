@@ -1,9 +1,9 @@
 import { type HealthReply, replicasAgree } from '@domsim/client';
-import { isServerRunning, readRunState } from '@domsim/launcher';
+import { isServerRunning } from '@domsim/launcher';
 import { abbreviate } from '@domsim/names';
 
 import { ExitCode } from '../cli-error';
-import { connectToDomain, openDomainDirectory } from '../domain-context';
+import { connectToDomain, openDomainDirectory, readRunStateOrExplain } from '../domain-context';
 import { formatTable } from '../format-table';
 
 export interface StatusOptions {
@@ -24,7 +24,7 @@ interface ServerStatus {
  */
 export async function runStatus(options: StatusOptions): Promise<number> {
   const { root, manifest } = openDomainDirectory(options.data);
-  const state = readRunState(root);
+  const state = readRunStateOrExplain(root, options.data);
   const statuses: ServerStatus[] = [];
 
   if (state === undefined) {

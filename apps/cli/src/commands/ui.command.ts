@@ -56,6 +56,8 @@ export async function runUi(options: UiOptions): Promise<number> {
   await new Promise<void>((resolveStop) => {
     process.once('SIGINT', () => resolveStop());
     process.once('SIGTERM', () => resolveStop());
+    // A closed terminal stops the live view like Ctrl-C.
+    process.once('SIGHUP', () => resolveStop());
   });
   await ui.stop();
   await client.close();

@@ -2,7 +2,7 @@ import { ServerRequestError, ServerUnreachableError } from '@domsim/client';
 import { abbreviate } from '@domsim/names';
 
 import { CliError, ExitCode } from '../cli-error';
-import { type ConnectionOptions, connectToDomain, resolveServerName } from '../domain-context';
+import { type ConnectionOptions, connectToDomain, resolveServerBeforeConnecting, resolveServerName } from '../domain-context';
 import { formatTable } from '../format-table';
 
 export interface ViewOptions extends ConnectionOptions {
@@ -13,6 +13,7 @@ const CONFLICT_MARK = '[Replication or Save Conflict] ';
 
 /** `domsim view SERVER DATABASE VIEW`: lists a view of a replica on one server. */
 export async function runView(server: string, database: string, view: string, options: ViewOptions): Promise<number> {
+  resolveServerBeforeConnecting(server, options);
   const { client, directory } = await connectToDomain(options);
   try {
     const name = resolveServerName(server, directory);

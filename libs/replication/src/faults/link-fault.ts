@@ -87,6 +87,7 @@ export function formatLinkFault(fault: LinkFault | undefined): string {
 }
 
 function parseDuration(text: string): number {
+  if (/^-/.test(text.trim())) throw new InvalidFaultError(text, `a delay cannot be negative; write a time from 0ms to ${MAX_DELAY_MS / 1000}s, such as 100ms or 2s`);
   const match = /^(\d+(?:\.\d+)?)(ms|s)?$/i.exec(text.trim());
   if (match === null) throw new InvalidFaultError(text, 'write a time such as 100ms or 2s');
   const ms = Number(match[1]) * ((match[2] ?? 'ms').toLowerCase() === 's' ? 1000 : 1);
@@ -95,10 +96,11 @@ function parseDuration(text: string): number {
 }
 
 function parseProbability(text: string): number {
+  if (/^-/.test(text.trim())) throw new InvalidFaultError(text, 'a share cannot be negative; write one from 0% to 100%, such as 10% or 0.1');
   const match = /^(\d+(?:\.\d+)?)(%)?$/.exec(text.trim());
   if (match === null) throw new InvalidFaultError(text, 'write a share such as 10% or 0.1');
   const value = Number(match[1]) / (match[2] === '%' ? 100 : 1);
-  if (value < 0 || value > 1) throw new InvalidFaultError(text, 'a share lies between 0% and 100%');
+  if (value < 0 || value > 1) throw new InvalidFaultError(text, 'a share lies between 0% and 100% (0 to 1 without %)');
   return value;
 }
 
