@@ -307,6 +307,27 @@ describe('domsim CLI', () => {
     expect(pids.filter(isAlive)).toEqual([]);
   });
 
+  it('server stop in an in-process domain stops one server', () => {
+    const target = join(workspace, 'in-process');
+    const up = domsim(['up', '--data', target, '--in-process', '--detach']);
+    expect(up.status).toBe(0);
+    try {
+      const stop = domsim(['server', 'stop', 'server3/renovations', '--data', target]);
+      const start = domsim(['server', 'start', 'server3/renovations', '--data', target]);
+      const stillRunning = domsim(['exec', 'server2/renovations', 'show server', '--data', target]);
+      const stopped = domsim(['exec', 'server3/renovations', 'show server', '--data', target, '--timeout', '2s']);
+
+      expect(stop.status).toBe(0);
+      expect(stop.stdout).toContain('Stopped server3/renovations inside the in-process host');
+      expect(start.status).toBe(2);
+      expect(start.stderr).toContain('cannot be started on its own');
+      expect(stillRunning.status).toBe(0);
+      expect(stopped.status).not.toBe(0);
+    } finally {
+      domsim(['down', '--data', target]);
+    }
+  });
+
   it('up rejects --nats together with --nats-cluster', () => {
     const run = domsim(['up', '--data', join(workspace, 'both'), '--nats', 'nats://127.0.0.1:4222', '--nats-cluster', '3', '--detach']);
 

@@ -23,6 +23,8 @@ export async function runServerControl(action: ServerAction, server: string, opt
   const entry = state.servers.find((candidate) => candidate.name === name);
   if (entry === undefined) throw new CliError(`${abbreviate(name)} was not started by domsim up in ${options.data}`);
   const running = isServerRunning(entry);
+  const hostMates = state.servers.filter((candidate) => candidate.pid === entry.pid);
+  if (hostMates.length > 1) return controlHostedServer(action, name, entry.pid, hostMates.length, options.data, running);
 
   if (action === 'start') {
     if (running) throw new CliError(`${abbreviate(name)} is already running (pid ${entry.pid})`, ExitCode.Usage);
@@ -57,6 +59,50 @@ export async function runServerControl(action: ServerAction, server: string, opt
     process.stdout.write(`Stopped ${abbreviate(name)} (pid ${entry.pid})\n`);
   }
   return ExitCode.Ok;
+}
+
+/**
+ * `server stop|kill` for a domain started with `up --in-process`: every server shares one host
+ * process, so a signal would end them all. The server is asked over NATS instead, as the
+ * console's `sim server stop|kill` does, and the host closes only that server's application.
+ */
+async function controlHostedServer(action: ServerAction, name: string, hostPid: number, hosted: number, data: string, hostRunning: boolean): Promise<number> {
+  if (action === 'start') {
+    throw new CliError(
+      `${abbreviate(name)} runs inside the in-process host (pid ${hostPid}) with ${hosted - 1} other servers and cannot be started on its own; ` +
+        `restart the whole domain with domsim down --data ${data} and domsim up --data ${data} --in-process, or run it without --in-process to start servers one by one`,
+      ExitCode.Usage,
+    );
+  }
+  if (!hostRunning) throw new CliError(`${abbreviate(name)} is not running: its in-process host (pid ${hostPid}) has ended`, ExitCode.Usage);
+
+  const { client } = await connectToDomain({ data });
+  try {
+    const reply = await client.runCommand(name, `sim server ${action} ${name}`, 5_000).catch((error: unknown) => {
+      throw new CliError(`${abbreviate(name)} is not running, or its console did not answer: ${(error as Error).message}`, ExitCode.Usage);
+    });
+    if (!reply.ok) throw new CliError(`${abbreviate(name)} did not accept ${action}: ${reply.lines.join(' ')}`);
+    await waitUntilSilent(client, name, 15_000);
+  } finally {
+    await client.close();
+  }
+  const verb = action === 'kill' ? 'Crashed' : 'Stopped';
+  process.stdout.write(`${verb} ${abbreviate(name)} inside the in-process host (pid ${hostPid}); the other servers keep running\n`);
+  return ExitCode.Ok;
+}
+
+/** Waits until `server` no longer answers health requests. */
+async function waitUntilSilent(client: { health(server: string, timeoutMs?: number): Promise<unknown> }, server: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      await client.health(server, 500);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new CliError(`${abbreviate(server)} still answers ${timeoutMs / 1000} s after it was asked to stop`);
 }
 
 /**
