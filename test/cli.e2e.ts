@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { connect } from 'nats';
 
-import { canConnect, isAlive } from '@domsim/launcher';
+import { canConnect, isAlive, startNatsServer } from '@domsim/launcher';
 import { eventually, startTestNats } from '@domsim/testing';
 
 const CLI = join(__dirname, '..', 'bin', 'domsim.js');
@@ -270,6 +270,34 @@ describe('domsim CLI', () => {
       expect(exec.status).toBe(0);
       expect(down.stdout).not.toContain('Stopped nats-server');
       expect(await canConnect('127.0.0.1', nats.plans[0].port)).toBe(true);
+    } finally {
+      await nats.stop();
+    }
+  });
+
+  it('up --nats logs in with DOMSIM_NATS_USER', async () => {
+    const login = { user: 'domain-admin', password: 'n4ts-Login-pw' };
+    const nats = await startNatsServer({ authorization: login });
+    const target = join(workspace, 'external-nats-login');
+    const env = { DOMSIM_NATS_USER: login.user, DOMSIM_NATS_PASSWORD: login.password };
+    try {
+      const inUrl = domsim(['up', '--data', target, '--nats', nats.url.replace('nats://', `nats://${login.user}:${login.password}@`), '--detach']);
+      const wrong = domsim(['up', '--data', target, '--nats', nats.url, '--detach'], { env: { ...env, DOMSIM_NATS_PASSWORD: 'wrong' } });
+      rmSync(target, { recursive: true, force: true });
+      const up = domsim(['up', '--data', target, '--nats', nats.url, '--detach'], { env });
+      const runRecord = readFileSync(join(target, 'run.json'), 'utf8');
+      const exec = domsim(['exec', 'server2/renovations', 'show server', '--data', target], { env });
+      const down = domsim(['down', '--data', target], { env });
+
+      expect(inUrl.status).toBe(2);
+      expect(inUrl.stderr).toContain('contains a NATS login');
+      expect(inUrl.stderr).not.toContain(login.password);
+      expect(wrong.status).toBe(1);
+      expect(wrong.stderr).toContain('the NATS server rejected the login');
+      expect(up.status).toBe(0);
+      expect(runRecord).not.toContain(login.password);
+      expect(exec.status).toBe(0);
+      expect(down.status).toBe(0);
     } finally {
       await nats.stop();
     }

@@ -81,7 +81,7 @@ export function readRunStateOrExplain(root: string, data: string): RunState | un
 }
 
 /** A NATS login from DOMSIM_NATS_USER and DOMSIM_NATS_PASSWORD, for a domain on an external NATS server. */
-function credentialsFromEnvironment(): { user: string; password: string } | undefined {
+export function credentialsFromEnvironment(): { user: string; password: string } | undefined {
   const user = process.env.DOMSIM_NATS_USER;
   const password = process.env.DOMSIM_NATS_PASSWORD;
   return user === undefined || user === '' || password === undefined ? undefined : { user, password };

@@ -204,6 +204,10 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     process.stderr.write(`domsim: ${error.message}\n`);
     process.exit(error.exitCode);
   }
+  if (commanderCode === 'AUTHORIZATION_VIOLATION' || commanderCode === 'AUTHENTICATION_EXPIRED') {
+    process.stderr.write('domsim: the NATS server rejected the login; set DOMSIM_NATS_USER and DOMSIM_NATS_PASSWORD to a login it accepts\n');
+    process.exit(ExitCode.Failed);
+  }
   process.stderr.write(`domsim: unexpected error: ${describeUnexpected(error)}\n`);
   process.exit(ExitCode.Failed);
 });

@@ -2,6 +2,8 @@ import { InvalidArgumentError } from 'commander';
 
 import { MAX_CLUSTER_NODES } from '@domsim/launcher';
 
+import { CliError, ExitCode } from './cli-error';
+
 /** Maximum --timeout, in seconds: one hour. */
 export const MAX_TIMEOUT_SECONDS = 3600;
 
@@ -31,7 +33,11 @@ export function parseNatsUrls(value: string): string {
   const urls = value.split(',').map((url) => url.trim());
   for (const url of urls) {
     const problem = natsUrlProblem(url);
-    if (problem !== undefined) throw new InvalidArgumentError(`"${url}" ${problem}; ${NATS_URL_FORM}.`);
+    if (problem === undefined) continue;
+    const message = `"${withoutUserInfo(url)}" ${problem}; ${NATS_URL_FORM}.`;
+    // commander quotes the raw argument in an InvalidArgumentError, so a URL with a login fails as a CliError.
+    if (withoutUserInfo(url) !== url) throw new CliError(`invalid --nats: ${message}`, ExitCode.Usage);
+    throw new InvalidArgumentError(message);
   }
   return urls.join(',');
 }
@@ -52,7 +58,16 @@ function natsUrlProblem(url: string): string | undefined {
     return 'is not a valid URL';
   }
   if (parsed.pathname !== '' && parsed.pathname !== '/') return `has the path ${parsed.pathname}, which NATS does not use`;
+  // A login in the URL would reach the process list and run.json; servers read it from the environment.
+  if (parsed.username !== '' || parsed.password !== '') {
+    return 'contains a NATS login; remove it from the URL and set DOMSIM_NATS_USER and DOMSIM_NATS_PASSWORD instead';
+  }
   return undefined;
+}
+
+/** The URL with any user and password replaced by ***, so an error message never repeats a password. */
+function withoutUserInfo(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1***@');
 }
 
 export function parseClusterSize(value: string): number {

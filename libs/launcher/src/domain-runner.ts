@@ -105,7 +105,8 @@ export async function startDomain(options: StartDomainOptions): Promise<RunningD
     format: 1,
     startedAt: new Date().toISOString(),
     natsUrl: natsUrls.join(','),
-    natsCredentials: credentials,
+    // The login of an external NATS server stays in the environment, not in run.json.
+    natsCredentials: privateNats ? credentials : undefined,
     nats: nats === undefined ? undefined : { pid: nats.pid, logFile: join(root, 'nats', 'nats-server.log'), identity: processIdentity(nats.pid) },
     natsNodes: cluster === undefined ? undefined : natsNodeRecords(cluster),
     servers: servers.map(({ name, pid, dataDir }) => ({ name, pid, dataDir, identity: processIdentity(pid), ...(options.inProcess === true ? { processMarker: root } : {}) })),

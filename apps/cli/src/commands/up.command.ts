@@ -38,7 +38,7 @@ import {
 import type { StartedUiServer } from '@domsim/ui';
 
 import { CliError, ExitCode } from '../cli-error';
-import { readRunStateOrExplain } from '../domain-context';
+import { credentialsFromEnvironment, readRunStateOrExplain } from '../domain-context';
 import { signalExitCode, type StopSignalWatch, watchStopSignals } from '../stop-signals';
 import { assertLoopbackHost, startLiveView } from './ui.command';
 
@@ -259,6 +259,8 @@ async function start(root: string, manifest: DomainManifest, options: UpOptions,
       root,
       manifest,
       natsUrl: options.nats,
+      // An external NATS server may need a login; a private one gets a fresh login from startDomain.
+      natsCredentials: options.nats === undefined ? undefined : credentialsFromEnvironment(),
       natsCluster: options.natsCluster,
       inProcess: options.inProcess,
       detached: options.detach,
