@@ -34,17 +34,33 @@ export class DemoRunner {
     private readonly feed: DomainFeed,
   ) {}
 
-  /** Checks that a demo can start; the demo itself then runs in the background. */
-  assertCanStart(): void {
+  /**
+   * Starts the demo in the background once `show server` at server1's console has accepted
+   * the credentials. The check and the reservation happen in one synchronous step, so of
+   * two concurrent calls the second rejects with 409 DEMO_RUNNING.
+   * @throws UiRequestError 409 DEMO_UNAVAILABLE or DEMO_RUNNING, or the console's error for the credentials.
+   */
+  async start(authorization: string): Promise<void> {
+    this.assertCanStart();
+    this.running = true;
+    try {
+      await this.relay.run(ISSUING_SERVER, 'show server', authorization);
+    } catch (error) {
+      this.running = false;
+      throw error;
+    }
+    void this.run(authorization);
+  }
+
+  private assertCanStart(): void {
     if (this.domain !== DEMO_DOMAIN || !this.servers.includes(ISSUING_SERVER) || !this.servers.includes(BEFORE_AFTER_SERVER)) {
       throw new UiRequestError(409, 'DEMO_UNAVAILABLE', `the guided demo needs the default ${DEMO_DOMAIN} domain (domsim up without --topology); this is domain ${this.domain}`);
     }
     if (this.running) throw new UiRequestError(409, 'DEMO_RUNNING', 'the demo is already running; wait until it finishes');
   }
 
-  /** Runs the demo; resolves when it has finished or failed, never rejects. */
-  async run(authorization: string): Promise<void> {
-    this.running = true;
+  /** Runs the reserved demo; resolves when it has finished or failed, never rejects. */
+  private async run(authorization: string): Promise<void> {
     this.lines = [];
     try {
       await this.narrate(authorization);

@@ -176,10 +176,7 @@ async function handleAction(path: string, request: IncomingMessage, response: Se
   }
 
   validateEmptyRequest(body);
-  context.demo.assertCanStart();
-  // The first console command checks the credentials before the demo reports itself started.
-  await context.relay.run(context.serverNames[0], 'show server', authorization);
-  void context.demo.run(authorization);
+  await context.demo.start(authorization);
   sendJson(response, 202, { started: true });
 }
 
