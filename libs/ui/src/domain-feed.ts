@@ -3,13 +3,16 @@ import type { Subscription } from 'nats';
 import type { DomainClient, HealthReply, ViewReply } from '@domsim/client';
 import type { LinkFaultEntry } from '@domsim/replication';
 
-import { buildDomainView, type DemoView, type DomainView } from './domain-view';
+import { buildDomainView, type DemoView, type DomainView, type KnownServer } from './domain-view';
+import type { GraphConnection } from './graph-layout';
 import { PropagationTracker } from './propagation';
 import type { UiLogger } from './ui-logger';
 
 export interface DomainFeedOptions {
   readonly domain: string;
-  readonly servers: ReadonlyArray<{ readonly name: string; readonly administrationServer: boolean }>;
+  readonly servers: readonly KnownServer[];
+  /** Enabled Connection documents from domain.json, shown for servers that have not answered. */
+  readonly connections?: readonly GraphConnection[];
   /** How often each server's health is requested, in milliseconds; default 500. */
   readonly pollMs?: number;
   /** Minimum time between two updates sent to the page, in milliseconds; default 200. */
@@ -32,6 +35,7 @@ const decoder = new TextDecoder();
 export class DomainFeed {
   readonly tracker = new PropagationTracker();
   private readonly health = new Map<string, HealthReply | undefined>();
+  private readonly lastReplies = new Map<string, HealthReply>();
   private readonly certificates = new Map<string, ViewReply>();
   private readonly namesDigests = new Map<string, string>();
   private readonly listeners = new Set<(view: DomainView) => void>();
@@ -86,7 +90,9 @@ export class DomainFeed {
       domain: this.options.domain,
       now: Date.now(),
       servers: this.options.servers,
+      connections: this.options.connections,
       health: this.health,
+      lastReplies: this.lastReplies,
       certificates: this.certificates,
       faults: this.faults.entries,
       tracker: this.tracker,
@@ -120,6 +126,7 @@ export class DomainFeed {
       const previous = this.health.get(server.name);
       if (JSON.stringify(summaryOf(previous)) !== JSON.stringify(summaryOf(reply))) changed = true;
       this.health.set(server.name, reply);
+      if (reply !== undefined) this.lastReplies.set(server.name, reply);
       if (reply !== undefined) await this.refreshCertificates(server.name, reply);
     }
     if (changed) this.changed();

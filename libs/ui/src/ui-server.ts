@@ -9,6 +9,8 @@ import { stripConsolePrefix } from './console-lines';
 import { ConsoleRelay } from './console-relay';
 import { DemoRunner } from './demo-runner';
 import { DomainFeed } from './domain-feed';
+import type { KnownServer } from './domain-view';
+import type { GraphConnection } from './graph-layout';
 import {
   checkHost,
   checkMethod,
@@ -27,7 +29,9 @@ export interface UiServerOptions {
   readonly client: DomainClient;
   readonly domain: string;
   /** The servers of the domain; `dataDir` (absolute) lets the UI read each console key from disk. */
-  readonly servers: ReadonlyArray<{ readonly name: string; readonly administrationServer: boolean; readonly dataDir?: string }>;
+  readonly servers: ReadonlyArray<KnownServer & { readonly dataDir?: string }>;
+  /** Enabled Connection documents from domain.json, shown for servers that have not answered. */
+  readonly connections?: readonly GraphConnection[];
   /** Address to listen on; default 127.0.0.1. */
   readonly host?: string;
   /** Port to listen on; default 0, a free port. */
@@ -63,7 +67,7 @@ const SSE_RETRY_MS = 1_000;
 export async function startUiServer(options: UiServerOptions): Promise<StartedUiServer> {
   const logger = options.logger ?? stderrLogger();
   const serverNames = options.servers.map((server) => server.name);
-  const feed = new DomainFeed(options.client, { domain: options.domain, servers: options.servers, pollMs: options.pollMs, logger });
+  const feed = new DomainFeed(options.client, { domain: options.domain, servers: options.servers, connections: options.connections, pollMs: options.pollMs, logger });
   const relay = new ConsoleRelay(options.client, options.servers);
   const demo = new DemoRunner(options.domain, serverNames, relay, feed);
   await feed.start();

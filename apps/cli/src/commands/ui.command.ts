@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import type { DomainClient } from '@domsim/client';
 import type { DomainManifest } from '@domsim/topology';
-import { startUiServer, type StartedUiServer } from '@domsim/ui';
+import { type KnownServer, startUiServer, type StartedUiServer } from '@domsim/ui';
 
 import { CliError, ExitCode } from '../cli-error';
 import { type ConnectionOptions, connectToDomain } from '../domain-context';
@@ -29,10 +29,25 @@ export function startLiveView(client: DomainClient, root: string, manifest: Doma
   return startUiServer({
     client,
     domain: manifest.domain,
-    servers: manifest.servers.map((server) => ({ name: server.name, administrationServer: server.administrationServer, dataDir: join(root, server.dataDir) })),
+    servers: knownServersOf(manifest).map((server, index) => ({ ...server, dataDir: join(root, manifest.servers[index].dataDir) })),
+    connections: manifest.connections,
     host: options.host,
     port: options.port,
   });
+}
+
+/**
+ * Returns each server's roles and cluster as domain.json records them.
+ * NOTE: a domain.json written before it recorded clusters and vaults gives only the
+ * administration server; the view then learns the rest from the servers' health replies.
+ */
+export function knownServersOf(manifest: DomainManifest): KnownServer[] {
+  return manifest.servers.map((server) => ({
+    name: server.name,
+    administrationServer: server.administrationServer,
+    idVault: manifest.vaults?.some((vault) => vault.servers.includes(server.name)),
+    cluster: manifest.clusters?.find((cluster) => cluster.servers.includes(server.name))?.name,
+  }));
 }
 
 /** `domsim ui`: serves the live view of a running domain until Ctrl-C. */
