@@ -1,9 +1,9 @@
-import type { Subscription } from 'nats';
+import { Events, type Subscription } from 'nats';
 
 import type { DomainClient, HealthReply, ViewReply } from '@domsim/client';
 import type { LinkFaultEntry } from '@domsim/replication';
 
-import { buildDomainView, type DemoView, type DomainView, type KnownServer } from './domain-view';
+import { buildDomainView, type DemoView, type DomainView, type KnownServer, type NatsState } from './domain-view';
 import type { GraphConnection } from './graph-layout';
 import { PropagationTracker } from './propagation';
 import type { UiLogger } from './ui-logger';
@@ -42,6 +42,8 @@ export class DomainFeed {
   private readonly subscriptions: Array<() => void> = [];
   private faults: FaultSnapshot = { version: 0, entries: [] };
   private demo: DemoView = { running: false, lines: [] };
+  private nats: NatsState = 'connected';
+  private polling = false;
   private poller: NodeJS.Timeout | undefined;
   private pending: NodeJS.Timeout | undefined;
   private lastEmit = 0;
@@ -66,6 +68,7 @@ export class DomainFeed {
       },
     });
     this.subscriptions.push(() => faultSubscription.unsubscribe());
+    void this.watchConnection();
     await this.fetchFaults();
     await this.poll();
     this.poller = setInterval(() => void this.poll(), this.options.pollMs ?? 500);
@@ -89,6 +92,7 @@ export class DomainFeed {
     return buildDomainView({
       domain: this.options.domain,
       now: Date.now(),
+      nats: this.nats,
       servers: this.options.servers,
       connections: this.options.connections,
       health: this.health,
@@ -117,9 +121,57 @@ export class DomainFeed {
     await this.poll();
   }
 
-  private async poll(): Promise<void> {
-    const replies = await Promise.all(this.options.servers.map((server) => this.client.health(server.name, 1_000).catch(() => undefined)));
+  /**
+   * Follows the NATS connection: while it is down every server shows as not answering and
+   * the view reports the outage; after a reconnect the fault table and health are read again.
+   * Subscriptions need no renewal, because the NATS client sends them again on reconnect.
+   */
+  private async watchConnection(): Promise<void> {
+    const connection = this.client.connection;
+    void connection.closed().then((error) => this.connectionClosed(error));
+    for await (const status of connection.status()) {
+      if (this.stopped) return;
+      if (status.type === Events.Disconnect && this.nats === 'connected') {
+        this.nats = 'reconnecting';
+        this.options.logger.warn(`Lost the connection to NATS at ${String(status.data)}; reconnecting until it returns`);
+        this.forgetHealth();
+      } else if (status.type === Events.Reconnect && this.nats === 'reconnecting') {
+        this.nats = 'connected';
+        this.options.logger.info(`Reconnected to NATS at ${String(status.data)}; reading the domain's state again`);
+        this.changed();
+        void this.fetchFaults().then(() => this.poll());
+      }
+    }
+  }
+
+  private connectionClosed(error: void | Error): void {
     if (this.stopped) return;
+    this.nats = 'closed';
+    const reason = error instanceof Error ? `: ${error.message}` : '';
+    this.options.logger.error(`The connection to NATS closed${reason}; the view no longer updates, so restart domsim ui`);
+    this.forgetHealth();
+  }
+
+  /** Marks every server as not answering, since no request reaches it without NATS. */
+  private forgetHealth(): void {
+    for (const server of this.options.servers) this.health.set(server.name, undefined);
+    this.changed();
+  }
+
+  private async poll(): Promise<void> {
+    // A poll can take up to the request timeout, longer than the interval; one at a time is enough.
+    if (this.polling || this.nats !== 'connected') return;
+    this.polling = true;
+    try {
+      await this.pollOnce();
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async pollOnce(): Promise<void> {
+    const replies = await Promise.all(this.options.servers.map((server) => this.client.health(server.name, 1_000).catch(() => undefined)));
+    if (this.stopped || this.nats !== 'connected') return;
     let changed = false;
     for (const [index, server] of this.options.servers.entries()) {
       const reply = replies[index];

@@ -32,10 +32,14 @@ export interface DemoView {
   readonly lines: readonly string[];
 }
 
+/** The live view's NATS connection: up, lost and being retried, or closed for good. */
+export type NatsState = 'connected' | 'reconnecting' | 'closed';
+
 /** Everything the page renders, sent whole on every change. */
 export interface DomainView {
   readonly domain: string;
   readonly updatedAt: number;
+  readonly nats: NatsState;
   readonly servers: readonly ServerView[];
   readonly graph: GraphLayout;
   readonly faults: ReadonlyArray<{ readonly from: string; readonly to: string; readonly fault: string }>;
@@ -59,6 +63,8 @@ export interface KnownServer {
 export interface DomainViewInput {
   readonly domain: string;
   readonly now: number;
+  /** Default 'connected'. */
+  readonly nats?: NatsState;
   readonly servers: readonly KnownServer[];
   /** Enabled Connection documents from domain.json, for servers that have not answered. */
   readonly connections?: readonly GraphConnection[];
@@ -115,6 +121,7 @@ export function buildDomainView(input: DomainViewInput): DomainView {
   return {
     domain: input.domain,
     updatedAt: input.now,
+    nats: input.nats ?? 'connected',
     servers,
     graph,
     faults,

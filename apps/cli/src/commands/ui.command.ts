@@ -24,6 +24,8 @@ export function assertLoopbackHost(host: string): void {
   }
 }
 
+const LIVE_VIEW_RECONNECT = { maxAttempts: -1, waitMs: 1_000 };
+
 /** Starts the live view for a domain this process is connected to; used by `domsim ui` and `domsim up --ui`. */
 export function startLiveView(client: DomainClient, root: string, manifest: DomainManifest, options: { readonly host: string; readonly port: number }): Promise<StartedUiServer> {
   return startUiServer({
@@ -53,7 +55,8 @@ export function knownServersOf(manifest: DomainManifest): KnownServer[] {
 /** `domsim ui`: serves the live view of a running domain until Ctrl-C. */
 export async function runUi(options: UiOptions): Promise<number> {
   assertLoopbackHost(options.host);
-  const { client, directory } = await connectToDomain(options);
+  // The view runs until Ctrl-C, so it keeps reconnecting through NATS restarts.
+  const { client, directory } = await connectToDomain({ ...options, reconnect: LIVE_VIEW_RECONNECT });
   if (directory === undefined) {
     await client.close();
     throw new CliError('domsim ui reads the list of servers from the domain directory, and there is none; give --data DIR for the directory that domsim up created', ExitCode.Usage);
