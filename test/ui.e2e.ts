@@ -151,6 +151,7 @@ function startUi(data: string): Promise<{ child: ChildProcess; url: string; outp
       ['bad fault spec', post('/api/fault', JSON.stringify({ from: S1, to: S3, fault: 'latency soon' }), {}), 400, 'invalid fault'],
       ['wrong method', fetch(new URL('/api/console', ui.url)), 405, 'GET is not allowed on /api/console; use POST'],
       ['unknown path', fetch(new URL('/api/nothing', ui.url)), 404, 'there is no /api/nothing here'],
+      ['control character', post('/api/console', JSON.stringify({ server: S1, command: 'show tasks\nsim heal' }), {}), 400, 'control character U+000A at position 11'],
     ];
 
     for (const [name, request, status, message] of cases) {
@@ -163,6 +164,7 @@ function startUi(data: string): Promise<{ child: ChildProcess; url: string; outp
     const state = (await (await fetch(new URL('/api/state', ui.url))).json()) as { faults: unknown[]; servers: Array<{ certificates: { rows: Array<Record<string, string>> } }> };
     expect(state.faults).toEqual([]);
     for (const server of state.servers) expect(server.certificates.rows.some((row) => row.Type === MFA_CERTIFICATE)).toBe(false);
+    expect(ui.output()).not.toContain('\nsim heal');
   });
 
   it('issues the trust certificate from the page', async () => {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { DomainClient } from '@domsim/client';
+import type { ConsoleReply, DomainClient } from '@domsim/client';
 import { abbreviate } from '@domsim/names';
 
 import { PAGE_HTML, PAGE_SCRIPT, PAGE_STYLE } from './assets';
@@ -158,7 +158,7 @@ async function handleAction(path: string, request: IncomingMessage, response: Se
   if (path === '/api/console') {
     const { server, command } = validateCommandRequest(body, context.serverNames);
     const reply = await context.relay.run(server, command, authorization);
-    context.logger.info(`Ran "${reply.echo}" on ${abbreviate(server)}: ${reply.ok ? 'ok' : (reply.code ?? 'failed')}`);
+    logCommand(context.logger, server, reply);
     await context.feed.refresh();
     sendJson(response, 200, { server, ...reply });
     return;
@@ -173,7 +173,7 @@ async function handleAction(path: string, request: IncomingMessage, response: Se
     }
     const server = await firstAnsweringServer(context);
     const reply = await context.relay.run(server, command, authorization);
-    context.logger.info(`Ran "${reply.echo}" on ${abbreviate(server)}: ${reply.ok ? 'ok' : (reply.code ?? 'failed')}`);
+    logCommand(context.logger, server, reply);
     if (!reply.ok) throw new UiRequestError(400, reply.code ?? 'COMMAND_FAILED', `${command} failed on ${abbreviate(server)}: ${reply.lines.map(stripConsolePrefix).join(' ')}`);
     sendJson(response, 200, { server, ...reply });
     return;
@@ -182,6 +182,11 @@ async function handleAction(path: string, request: IncomingMessage, response: Se
   validateEmptyRequest(body);
   await context.demo.start(authorization);
   sendJson(response, 202, { started: true });
+}
+
+/** Logs a console command with its echo as a JSON string, so the text cannot forge a log line. */
+function logCommand(logger: UiLogger, server: string, reply: ConsoleReply): void {
+  logger.info(`Ran ${JSON.stringify(reply.echo)} on ${abbreviate(server)}: ${reply.ok ? 'ok' : (reply.code ?? 'failed')}`);
 }
 
 async function firstAnsweringServer(context: RequestContext): Promise<string> {
@@ -238,13 +243,13 @@ function sendJson(response: ServerResponse, status: number, value: unknown, head
 
 function sendError(request: IncomingMessage, response: ServerResponse, error: unknown, logger: UiLogger): void {
   if (response.headersSent) {
-    logger.error(`Request ${request.method} ${request.url} failed after its response began: ${(error as Error).message}`);
+    logger.error(`Request ${request.method} ${JSON.stringify(request.url)} failed after its response began: ${(error as Error).message}`);
     response.end();
     return;
   }
   if (error instanceof UiRequestError) {
     // NOTE: the message is not logged because it may quote the request body, which can hold a password.
-    logger.warn(`Rejected ${request.method} ${request.url}: ${error.status} ${error.code}`);
+    logger.warn(`Rejected ${request.method} ${JSON.stringify(request.url)}: ${error.status} ${error.code}`);
     sendJson(response, error.status, { error: error.code, message: error.message }, { ...error.headers });
     return;
   }
