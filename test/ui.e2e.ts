@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -40,8 +40,8 @@ function domsim(args: readonly string[]): { status: number | null; stdout: strin
 }
 
 /** Starts `domsim ui` and resolves with the URL it prints and a reader of everything it wrote so far. */
-function startUi(data: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [CLI, 'ui', '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startUi(data: string, extraArgs: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, [CLI, 'ui', '--data', data, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let output = '';
   return new Promise((resolveStart, rejectStart) => {
     const timer = setTimeout(() => rejectStart(new Error(`domsim ui printed no URL within 30 s; output: ${output}`)), 30_000);
@@ -117,6 +117,17 @@ function startUi(data: string): Promise<{ child: ChildProcess; url: string; outp
       expect(await card(server).locator('.position').textContent()).toMatch(/names\.nsf position: \d+ revisions/);
     }
     expect(await page.getByRole('img', { name: /Servers of domain renovations/ }).count()).toBe(1);
+  });
+
+  it('serves an icon without warnings', async () => {
+    const ico = await fetch(new URL('/favicon.ico', ui.url));
+    const svg = await fetch(new URL('/favicon.svg', ui.url));
+
+    expect(ico.status).toBe(204);
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await svg.text()).toContain('<svg');
+    expect(ui.output()).not.toContain('favicon');
   });
 
   it('streams the state as server-sent events', async () => {
@@ -256,6 +267,37 @@ function startUi(data: string): Promise<{ child: ChildProcess; url: string; outp
     );
     expect(ui.output().match(/Lost the connection to NATS/g)).toHaveLength(1);
     expect(ui.output().match(/Reconnected to NATS/g)).toHaveLength(1);
+  });
+
+  it('finds the servers with --nats and --domain', async () => {
+    const run = JSON.parse(readFileSync(join(data, 'run.json'), 'utf8')) as { natsUrl: string; natsCredentials?: { user: string; password: string } };
+    const env = { ...process.env, DOMSIM_NATS_USER: run.natsCredentials?.user ?? '', DOMSIM_NATS_PASSWORD: run.natsCredentials?.password ?? '' };
+    const remote = await startUi(join(workspace, 'no-domain-here'), ['--nats', run.natsUrl, '--domain', 'renovations'], env);
+
+    try {
+      const state = await eventually(async () => {
+        const view = (await (await fetch(new URL('/api/state', remote.url))).json()) as { servers: Array<{ name: string; reachable: boolean; cluster?: string; roles: string[] }> };
+        expect(view.servers.map((server) => [server.name, server.reachable])).toEqual(SERVERS.map((server) => [server, true]));
+        return view;
+      });
+      expect(state.servers.map((server) => server.cluster)).toEqual(['renovations', 'renovations', 'renovations']);
+      expect(state.servers.map((server) => server.roles)).toEqual([['ID vault server'], ['ID vault server'], []]);
+    } finally {
+      const ended = new Promise((resolveExit) => remote.child.once('exit', resolveExit));
+      remote.child.kill('SIGTERM');
+      await ended;
+    }
+  });
+
+  it('reports a domain not heard on NATS', () => {
+    const run = JSON.parse(readFileSync(join(data, 'run.json'), 'utf8')) as { natsUrl: string; natsCredentials?: { user: string; password: string } };
+    const env = { ...process.env, DOMSIM_NATS_USER: run.natsCredentials?.user ?? '', DOMSIM_NATS_PASSWORD: run.natsCredentials?.password ?? '' };
+
+    const missing = spawnSync(process.execPath, [CLI, 'ui', '--data', join(workspace, 'no-domain-here'), '--nats', run.natsUrl, '--domain', 'elsewhere'], { encoding: 'utf8', timeout: 30_000, env });
+
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('no server of domain elsewhere was heard on NATS at');
+    expect(missing.stderr).not.toContain(run.natsCredentials?.password ?? 'no password');
   });
 
   it('reports a busy port', () => {

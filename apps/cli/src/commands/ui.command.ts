@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 
 import type { DomainClient } from '@domsim/client';
+import { canonicalize, nameKey } from '@domsim/names';
 import type { DomainManifest } from '@domsim/topology';
 import { type KnownServer, startUiServer, type StartedUiServer } from '@domsim/ui';
 
@@ -25,6 +26,8 @@ export function assertLoopbackHost(host: string): void {
 }
 
 const LIVE_VIEW_RECONNECT = { maxAttempts: -1, waitMs: 1_000 };
+/** How long `domsim ui --nats` listens for servers; longer than the replicator's 2 s heartbeat. */
+const DISCOVERY_WAIT_MS = 3_000;
 
 /** Starts the live view for a domain this process is connected to; used by `domsim ui` and `domsim up --ui`. */
 export function startLiveView(client: DomainClient, root: string, manifest: DomainManifest, options: { readonly host: string; readonly port: number }): Promise<StartedUiServer> {
@@ -52,24 +55,67 @@ export function knownServersOf(manifest: DomainManifest): KnownServer[] {
   }));
 }
 
+/**
+ * Starts the live view of a domain known only by its NATS URL and name (`--nats URL --domain
+ * NAME` without a domain.json): its servers are those heard on NATS, together with the
+ * Server documents in names.nsf, which also name servers that are stopped and their clusters.
+ * NOTE: the Servers view does not show which server is the administration server, so none is
+ * marked, and console keys come from the servers' health replies (trusted on first use).
+ */
+async function startDiscoveredLiveView(client: DomainClient, options: UiOptions): Promise<StartedUiServer> {
+  const heard = await client.discoverServers(DISCOVERY_WAIT_MS);
+  if (heard.length === 0) {
+    throw new CliError(`no server of domain ${client.domain} was heard on NATS at ${withoutPassword(options.nats ?? '')} within ${DISCOVERY_WAIT_MS / 1_000} s; check --nats and --domain, and that the domain runs`);
+  }
+  const servers = await serverDocumentsOf(client, heard);
+  return startUiServer({ client, domain: client.domain, servers, host: options.host, port: options.port });
+}
+
+/** Reads the Servers view of names.nsf from the first heard server that answers; falls back to the heard names. */
+async function serverDocumentsOf(client: DomainClient, heard: readonly string[]): Promise<KnownServer[]> {
+  const known = new Map<string, KnownServer>(heard.map((name) => [nameKey(name), { name, administrationServer: false }]));
+  for (const server of heard) {
+    const view = await client.view(server, 'names.nsf', 'Servers', 2_000).catch(() => undefined);
+    if (view === undefined) continue;
+    for (const row of view.rows) {
+      const typed = row.values['Server Name'];
+      const name = typed === undefined ? undefined : tryCanonicalize(typed);
+      if (name === undefined) continue;
+      known.set(nameKey(name), { name, administrationServer: false, cluster: row.values.Cluster || undefined });
+    }
+    break;
+  }
+  return [...known.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Removes a user and password from a NATS URL before it is shown. */
+function withoutPassword(url: string): string {
+  return url.replace(/\/\/[^/@]*@/g, '//');
+}
+
+function tryCanonicalize(name: string): string | undefined {
+  try {
+    return canonicalize(name);
+  } catch {
+    return undefined;
+  }
+}
+
 /** `domsim ui`: serves the live view of a running domain until Ctrl-C. */
 export async function runUi(options: UiOptions): Promise<number> {
   assertLoopbackHost(options.host);
   // The view runs until Ctrl-C, so it keeps reconnecting through NATS restarts.
   const { client, directory } = await connectToDomain({ ...options, reconnect: LIVE_VIEW_RECONNECT });
-  if (directory === undefined) {
-    await client.close();
-    throw new CliError('domsim ui reads the list of servers from the domain directory, and there is none; give --data DIR for the directory that domsim up created', ExitCode.Usage);
-  }
 
   let ui: StartedUiServer;
   try {
-    ui = await startLiveView(client, directory.root, directory.manifest, options);
+    ui = directory === undefined ? await startDiscoveredLiveView(client, options) : await startLiveView(client, directory.root, directory.manifest, options);
   } catch (error) {
     await client.close();
+    if (error instanceof CliError) throw error;
     throw new CliError(`cannot start the live view on ${options.host}:${options.port}: ${(error as Error).message}; choose another --port`);
   }
-  process.stdout.write(`Live view of domain ${directory.manifest.domain}: ${ui.url}\nPress Ctrl-C to stop it; the domain keeps running.\n`);
+  process.stdout.write(`Live view of domain ${client.domain}: ${ui.url}\nPress Ctrl-C to stop it; the domain keeps running.\n`);
 
   await new Promise<void>((resolveStop) => {
     process.once('SIGINT', () => resolveStop());
