@@ -1,4 +1,5 @@
 import type { ConsoleReply } from '@domsim/client';
+import { CertificateTypes } from '@domsim/directory';
 
 import type { ConsoleRelay } from './console-relay';
 import { DemoRunner } from './demo-runner';
@@ -78,6 +79,37 @@ describe('DemoRunner.start', () => {
 
     await expect(demo.start(BASIC)).rejects.toMatchObject({ status: 409, code: 'DEMO_UNAVAILABLE' });
     expect(commands).toEqual([]);
+  });
+});
+
+describe('DemoRunner narration', () => {
+  it('marks an existing certificate as existing', async () => {
+    const trust = 'Vault /renovationsvault: /mfatest1 trusts /mfatest1 for MFA';
+    const replies: Record<string, ConsoleReply> = {
+      'show server': { ok: true, echo: 'show server', lines: [] },
+      'show idvault': { ok: true, echo: 'show idvault', lines: [trust] },
+    };
+    const relay = {
+      run: async (_server: string, command: string): Promise<ConsoleReply> =>
+        replies[command] ?? { ok: false, echo: 'mfamgmt create trustcert "*/O=mfatest1" cert.id ********', lines: ['The certificate exists already'], code: 'CERTIFICATE_EXISTS' },
+    } as unknown as ConsoleRelay;
+    const rows = [{ Type: CertificateTypes.Mfa, 'Issued To': '/mfatest1' }];
+    const demos: Array<{ running: boolean; lines: readonly string[] }> = [];
+    const feed = {
+      tracker: new PropagationTracker(),
+      refresh: async () => undefined,
+      view: () => ({ servers: SERVERS.map((name) => ({ name, certificates: { columns: [], rows } })) }),
+      setDemo: (demo: { running: boolean; lines: readonly string[] }) => demos.push(demo),
+    } as unknown as DomainFeed;
+    const demo = new DemoRunner('renovations', SERVERS, relay, feed);
+
+    await demo.start(BASIC);
+    await waitFor(() => demos.some((entry) => !entry.running));
+
+    const lines = demos[demos.length - 1].lines;
+    expect(lines).toContain('  /mfatest1 trusts /mfatest1 for MFA (already trusted)');
+    expect(lines).toContain(`  ${trust}   <- the existing trust`);
+    expect(lines.some((line) => line.includes('the new trust'))).toBe(false);
   });
 });
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { ConsoleReply, DomainClient } from '@domsim/client';
 import { abbreviate } from '@domsim/names';
 
-import { PAGE_HTML, PAGE_SCRIPT, PAGE_STYLE } from './assets';
+import { FAVICON_SVG, PAGE_HTML, PAGE_SCRIPT, PAGE_STYLE } from './assets';
 import { stripConsolePrefix } from './console-lines';
 import { ConsoleRelay } from './console-relay';
 import { DemoRunner } from './demo-runner';
@@ -53,6 +53,7 @@ const STATIC: Record<string, { type: string; body: string }> = {
   '/': { type: 'text/html; charset=utf-8', body: PAGE_HTML },
   '/app.js': { type: 'text/javascript; charset=utf-8', body: PAGE_SCRIPT },
   '/app.css': { type: 'text/css; charset=utf-8', body: PAGE_STYLE },
+  '/favicon.svg': { type: 'image/svg+xml', body: FAVICON_SVG },
 };
 
 /** Milliseconds a browser waits before it reconnects a dropped event stream. */
@@ -127,6 +128,12 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
   }
 
   switch (path) {
+    case '/favicon.ico':
+      // Browsers and tools ask for it without reading the page's icon link; 204 keeps that out of the log.
+      checkMethod(request.method, ['GET', 'HEAD'], path);
+      response.writeHead(204, { ...SECURITY_HEADERS, 'Cache-Control': 'max-age=86400' });
+      response.end();
+      return;
     case '/api/state':
       checkMethod(request.method, ['GET'], path);
       checkOrigin(origin, context.allowedOrigins, false);
