@@ -296,7 +296,7 @@ function startUi(data: string, extraArgs: readonly string[] = [], env: NodeJS.Pr
     const missing = spawnSync(process.execPath, [CLI, 'ui', '--data', join(workspace, 'no-domain-here'), '--nats', run.natsUrl, '--domain', 'elsewhere'], { encoding: 'utf8', timeout: 30_000, env });
 
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toContain('no server of domain elsewhere was heard on NATS at');
+    expect(missing.stderr).toContain('no server of domain elsewhere published on NATS at');
     expect(missing.stderr).not.toContain(run.natsCredentials?.password ?? 'no password');
   });
 

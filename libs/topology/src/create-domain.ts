@@ -30,8 +30,8 @@ const manifestSchema = z.strictObject({
   createdAt: z.string(),
   topologySource: z.string(),
   servers: z.array(z.strictObject({ name: z.string().min(1), dataDir: z.string().min(1), administrationServer: z.boolean() })).min(1),
-  // The layout below is written since the live view shows it for servers that do not respond;
-  // domain.json files written before lack it.
+  // Recorded so the live view can show them for servers that do not respond. A domain.json
+  // written by an earlier domsim lacks them.
   clusters: z.array(z.strictObject({ name: z.string().min(1), servers: z.array(z.string().min(1)) })).optional(),
   /** Enabled Connection documents, with the repeat interval in seconds. */
   connections: z.array(z.strictObject({ source: z.string().min(1), destination: z.string().min(1), type: z.string().min(1), intervalSeconds: z.number() })).optional(),

@@ -10,7 +10,7 @@ import { UiRequestError } from './request-validation';
 const SERVERS = ['CN=server1/O=renovations', 'CN=server2/O=renovations', 'CN=server3/O=renovations'];
 const BASIC = 'Basic cmVub3ZhdGlvbnMgYWRtaW4vcmVub3ZhdGlvbnM6YWRtaW4tZGVtbw==';
 
-/** A relay whose `show server` resolves after a few milliseconds; every later demo command fails. */
+/** Creates a relay whose `show server` resolves after a few milliseconds; every other command fails. */
 function fakeRelay(options: { rejectCredentials?: boolean } = {}) {
   const commands: string[] = [];
   const relay = {

@@ -11,7 +11,7 @@ import type { UiLogger } from './ui-logger';
 export interface DomainFeedOptions {
   readonly domain: string;
   readonly servers: readonly KnownServer[];
-  /** Enabled Connection documents from domain.json, shown for servers that have not answered. */
+  /** Enabled Connection documents from domain.json, shown for servers that have not responded to a health request. */
   readonly connections?: readonly GraphConnection[];
   /** How often each server's health is requested, in milliseconds; default 500. */
   readonly pollMs?: number;
@@ -122,7 +122,7 @@ export class DomainFeed {
   }
 
   /**
-   * Follows the NATS connection: while it is down every server shows as not answering and
+   * Follows the NATS connection: while it is down every server shows as unreachable, and
    * the view reports the outage; after a reconnect the fault table and health are read again.
    * Subscriptions need no renewal, because the NATS client sends them again on reconnect.
    */
@@ -152,7 +152,7 @@ export class DomainFeed {
     this.forgetHealth();
   }
 
-  /** Marks every server as not answering, since no request reaches it without NATS. */
+  /** Marks every server as unreachable, because no request reaches it without NATS. */
   private forgetHealth(): void {
     for (const server of this.options.servers) this.health.set(server.name, undefined);
     this.changed();

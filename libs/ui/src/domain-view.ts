@@ -50,7 +50,7 @@ export interface DomainView {
 
 /**
  * A server as the domain directory (domain.json) describes it. The page shows these roles,
- * cluster and connections while the server has not answered a health request.
+ * cluster and connections until the server responds to a health request.
  */
 export interface KnownServer {
   readonly name: string;
@@ -66,11 +66,11 @@ export interface DomainViewInput {
   /** Default 'connected'. */
   readonly nats?: NatsState;
   readonly servers: readonly KnownServer[];
-  /** Enabled Connection documents from domain.json, for servers that have not answered. */
+  /** Enabled Connection documents from domain.json, for servers that have not responded to a health request. */
   readonly connections?: readonly GraphConnection[];
   /** The last health reply per canonical server name; undefined while a server does not respond. */
   readonly health: ReadonlyMap<string, HealthReply | undefined>;
-  /** The last health reply each server sent before it stopped answering. */
+  /** The last health reply each server sent before it stopped responding. */
   readonly lastReplies?: ReadonlyMap<string, HealthReply>;
   readonly certificates: ReadonlyMap<string, ViewReply>;
   readonly faults: readonly LinkFaultEntry[];

@@ -30,7 +30,7 @@ export interface UiServerOptions {
   readonly domain: string;
   /** The servers of the domain; `dataDir` (absolute) lets the UI read each console key from disk. */
   readonly servers: ReadonlyArray<KnownServer & { readonly dataDir?: string }>;
-  /** Enabled Connection documents from domain.json, shown for servers that have not answered. */
+  /** Enabled Connection documents from domain.json, shown for servers that have not responded to a health request. */
   readonly connections?: readonly GraphConnection[];
   /** Address to listen on; default 127.0.0.1. */
   readonly host?: string;

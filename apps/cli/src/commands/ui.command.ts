@@ -43,8 +43,8 @@ export function startLiveView(client: DomainClient, root: string, manifest: Doma
 
 /**
  * Returns each server's roles and cluster as domain.json records them.
- * NOTE: a domain.json written before it recorded clusters and vaults gives only the
- * administration server; the view then learns the rest from the servers' health replies.
+ * NOTE: a domain.json from before clusters and vaults were recorded names only the
+ * administration server. The view then takes the rest from the servers' health replies.
  */
 export function knownServersOf(manifest: DomainManifest): KnownServer[] {
   return manifest.servers.map((server) => ({
@@ -57,24 +57,24 @@ export function knownServersOf(manifest: DomainManifest): KnownServer[] {
 
 /**
  * Starts the live view of a domain known only by its NATS URL and name (`--nats URL --domain
- * NAME` without a domain.json): its servers are those heard on NATS, together with the
- * Server documents in names.nsf, which also name servers that are stopped and their clusters.
+ * NAME` without a domain.json). Its servers are those that publish on NATS, together with
+ * the Server documents in names.nsf, which also list stopped servers and their clusters.
  * NOTE: the Servers view does not show which server is the administration server, so none is
  * marked, and console keys come from the servers' health replies (trusted on first use).
  */
 async function startDiscoveredLiveView(client: DomainClient, options: UiOptions): Promise<StartedUiServer> {
-  const heard = await client.discoverServers(DISCOVERY_WAIT_MS);
-  if (heard.length === 0) {
-    throw new CliError(`no server of domain ${client.domain} was heard on NATS at ${withoutPassword(options.nats ?? '')} within ${DISCOVERY_WAIT_MS / 1_000} s; check --nats and --domain, and that the domain runs`);
+  const publishing = await client.discoverServers(DISCOVERY_WAIT_MS);
+  if (publishing.length === 0) {
+    throw new CliError(`no server of domain ${client.domain} published on NATS at ${withoutPassword(options.nats ?? '')} within ${DISCOVERY_WAIT_MS / 1_000} s; check --nats and --domain, and that the domain is running`);
   }
-  const servers = await serverDocumentsOf(client, heard);
+  const servers = await serverDocumentsOf(client, publishing);
   return startUiServer({ client, domain: client.domain, servers, host: options.host, port: options.port });
 }
 
-/** Reads the Servers view of names.nsf from the first heard server that answers; falls back to the heard names. */
-async function serverDocumentsOf(client: DomainClient, heard: readonly string[]): Promise<KnownServer[]> {
-  const known = new Map<string, KnownServer>(heard.map((name) => [nameKey(name), { name, administrationServer: false }]));
-  for (const server of heard) {
+/** Reads the Servers view of names.nsf from the first publishing server that responds; falls back to the publishing servers. */
+async function serverDocumentsOf(client: DomainClient, publishing: readonly string[]): Promise<KnownServer[]> {
+  const known = new Map<string, KnownServer>(publishing.map((name) => [nameKey(name), { name, administrationServer: false }]));
+  for (const server of publishing) {
     const view = await client.view(server, 'names.nsf', 'Servers', 2_000).catch(() => undefined);
     if (view === undefined) continue;
     for (const row of view.rows) {
