@@ -77,8 +77,7 @@ interface SaveRecord {
  *
  * NOTE: across machines that difference includes the clock offset between them. A notice
  * does not name the server a revision came from, so a hop is always counted from the
- * originating server, also when an intermediate server passed the revision on. A notice
- * lists at most the first 100 revisions of a batch, so the rest of a larger batch is not seen.
+ * originating server, also when an intermediate server passed the revision on.
  */
 export class PropagationTracker {
   private readonly changes = new Map<string, MutableChange>();
