@@ -14,6 +14,8 @@ export interface ConnectionOptions {
   readonly data: string;
   readonly nats?: string;
   readonly domain?: string;
+  /** Reconnect attempts after a lost NATS connection (-1: for ever) and the wait between them; default 5 attempts, 2 s apart. */
+  readonly reconnect?: { readonly maxAttempts: number; readonly waitMs: number };
 }
 
 /** A domain directory with its manifest. */
@@ -47,7 +49,7 @@ export async function connectToDomain(options: ConnectionOptions): Promise<{ cli
     const directory = existsSync(resolve(options.data, 'domain.json')) ? openDomainDirectory(options.data) : undefined;
     const domain = options.domain ?? directory?.manifest.domain;
     if (domain === undefined) throw new CliError(`--nats needs --domain NAME when ${options.data} holds no domain.json`, ExitCode.Usage);
-    const client = await connect(options.nats, domain, credentialsFromEnvironment());
+    const client = await connect(options.nats, domain, credentialsFromEnvironment(), options.reconnect);
     if (directory !== undefined) loadConsoleKeys(client, directory.root, directory.manifest);
     return { client, directory };
   }
@@ -57,7 +59,7 @@ export async function connectToDomain(options: ConnectionOptions): Promise<{ cli
   if (runState === undefined || liveProcesses(runState).length === 0) {
     throw new CliError(`the domain in ${options.data} is not running; start it with: domsim up --data ${options.data} --detach`);
   }
-  const client = await connect(runState.natsUrl, directory.manifest.domain, runState.natsCredentials ?? credentialsFromEnvironment());
+  const client = await connect(runState.natsUrl, directory.manifest.domain, runState.natsCredentials ?? credentialsFromEnvironment(), options.reconnect);
   loadConsoleKeys(client, directory.root, directory.manifest);
   return { client, directory, runState };
 }
@@ -87,9 +89,9 @@ export function credentialsFromEnvironment(): { user: string; password: string }
   return user === undefined || user === '' || password === undefined ? undefined : { user, password };
 }
 
-async function connect(natsUrl: string, domain: string, credentials: { user: string; password: string } | undefined): Promise<DomainClient> {
+async function connect(natsUrl: string, domain: string, credentials: { user: string; password: string } | undefined, reconnect: ConnectionOptions['reconnect']): Promise<DomainClient> {
   try {
-    return await DomainClient.connect({ natsUrl, domain, name: 'domsim cli', credentials });
+    return await DomainClient.connect({ natsUrl, domain, name: 'domsim cli', credentials, reconnect });
   } catch (error) {
     throw new CliError(`cannot connect to NATS at ${natsUrl}: ${(error as Error).message}; is the domain running (domsim status)?`);
   }

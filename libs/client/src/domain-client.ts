@@ -114,6 +114,20 @@ export class DomainClient {
     }
   }
 
+  /**
+   * Listens for `waitMs` to the version vectors that every running server publishes on each
+   * replicator heartbeat (every 2 s by default), and returns the names of those servers, sorted.
+   */
+  async discoverServers(waitMs = 3_000): Promise<string[]> {
+    const serverNames = new Set<string>();
+    const stopListening = this.listen<{ from?: unknown }>(this.subjects.allVectors(), (message) => {
+      if (typeof message.from === 'string') serverNames.add(message.from);
+    });
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+    stopListening();
+    return [...serverNames].sort();
+  }
+
   onConsoleLines(server: string, listener: (notice: ConsoleLineNotice) => void): () => void {
     return this.listen<ConsoleLineNotice>(this.subjects.consoleLines(server), listener);
   }

@@ -85,8 +85,9 @@ export interface AppliedNotice {
   readonly replicaId: string;
   readonly source: 'local' | 'remote';
   readonly appliedAt: number;
+  /** Revisions in the whole batch the server stored. */
   readonly count: number;
-  /** The first revisions of the batch, at most 100. */
+  /** At most 100 revisions of the batch; a larger batch arrives as several notices with the same `appliedAt`. */
   readonly revisions: ReadonlyArray<{ readonly unid: string; readonly originator: string; readonly counter: number; readonly form?: string; readonly deleted: boolean }>;
 }
 

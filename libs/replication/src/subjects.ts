@@ -87,6 +87,11 @@ export class DomainSubjects {
     return `${this.prefix}.faults.get`;
   }
 
+  /** Version vectors of every replica; each server publishes its own on every heartbeat. */
+  allVectors(): string {
+    return `${this.prefix}.repl.*.vector`;
+  }
+
   allApplied(): string {
     return `${this.prefix}.srv.*.applied`;
   }

@@ -119,9 +119,8 @@ function targetsOf(local: readonly AppliedNotice[], hosts: readonly ReplicaHost[
   const lastByReplica = new Map<string, { counter: number; savedAt: number }>();
   for (const notice of local) {
     if (notice.revisions.length === 0) continue;
-    // NOTE: a notice lists at most 100 revisions. A local batch is numbered consecutively,
-    // so its last counter follows from the first one and the count.
-    const counter = notice.revisions[0].counter + notice.count - 1;
+    // A batch of more than 100 revisions arrives as several notices, each listing its part.
+    const counter = Math.max(...notice.revisions.map((revision) => revision.counter));
     const known = lastByReplica.get(notice.replicaId);
     if (known === undefined || counter > known.counter) lastByReplica.set(notice.replicaId, { counter, savedAt: notice.appliedAt });
   }

@@ -58,6 +58,9 @@ describe('createDomain', () => {
         { name: 'CN=server2/O=renovations', dataDir: 'servers/server2', administrationServer: false },
         { name: 'CN=server3/O=renovations', dataDir: 'servers/server3', administrationServer: false },
       ],
+      clusters: [{ name: 'renovations', servers: ['CN=server1/O=renovations', 'CN=server2/O=renovations', 'CN=server3/O=renovations'] }],
+      connections: [{ source: 'CN=server3/O=renovations', destination: 'CN=server1/O=renovations', type: 'pull-push', intervalSeconds: 60 }],
+      vaults: [{ name: 'O=renovationsvault', servers: ['CN=server1/O=renovations', 'CN=server2/O=renovations'] }],
     });
   });
 

@@ -7,6 +7,7 @@ import { newReplicaId } from '@domsim/directory';
 import { newVaultKeyFile, VAULT_KEY_DIRECTORY, vaultKeyFile } from '@domsim/mfa';
 import { nameKey, parseName } from '@domsim/names';
 import { createCertifierId } from '@domsim/pki';
+import { parseInterval } from '@domsim/replication';
 
 import {
   buildNamesDocuments,
@@ -31,6 +32,13 @@ const manifestSchema = z.strictObject({
   createdAt: z.string(),
   topologySource: z.string(),
   servers: z.array(z.strictObject({ name: z.string().min(1), dataDir: z.string().min(1), administrationServer: z.boolean() })).min(1),
+  // Recorded so the live view can show them for servers that do not respond. A domain.json
+  // written by an earlier domsim lacks them.
+  clusters: z.array(z.strictObject({ name: z.string().min(1), servers: z.array(z.string().min(1)) })).optional(),
+  /** Enabled Connection documents, with the repeat interval in seconds. */
+  connections: z.array(z.strictObject({ source: z.string().min(1), destination: z.string().min(1), type: z.string().min(1), intervalSeconds: z.number() })).optional(),
+  /** ID vaults and the servers that host them. */
+  vaults: z.array(z.strictObject({ name: z.string().min(1), servers: z.array(z.string().min(1)) })).optional(),
 });
 
 /** What `domsim up` needs to know about a domain directory it created. */
@@ -123,6 +131,11 @@ export function createDomain(topology: Topology, directory: string, options: Cre
     createdAt: now.toISOString(),
     topologySource: options.topologySource,
     servers: topology.servers.map((server) => ({ name: server.name, dataDir: server.dataDir, administrationServer: server.administrationServer })),
+    clusters: topology.clusters.map((cluster) => ({ name: cluster.name, servers: [...cluster.servers] })),
+    connections: topology.connections
+      .filter((connection) => connection.enabled)
+      .map((connection) => ({ source: connection.source, destination: connection.destination, type: connection.type, intervalSeconds: parseInterval(connection.interval) })),
+    vaults: topology.vaults.map((vault) => ({ name: vault.name, servers: [...vault.servers] })),
   };
   writeJson(join(root, DOMAIN_FILE), manifest);
   return manifest;

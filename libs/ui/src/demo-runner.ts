@@ -34,17 +34,33 @@ export class DemoRunner {
     private readonly feed: DomainFeed,
   ) {}
 
-  /** Checks that a demo can start; the demo itself then runs in the background. */
-  assertCanStart(): void {
+  /**
+   * Starts the demo in the background once `show server` at server1's console has accepted
+   * the credentials. The check and the reservation happen in one synchronous step, so of
+   * two concurrent calls the second rejects with 409 DEMO_RUNNING.
+   * @throws UiRequestError 409 DEMO_UNAVAILABLE or DEMO_RUNNING, or the console's error for the credentials.
+   */
+  async start(authorization: string): Promise<void> {
+    this.assertCanStart();
+    this.running = true;
+    try {
+      await this.relay.run(ISSUING_SERVER, 'show server', authorization);
+    } catch (error) {
+      this.running = false;
+      throw error;
+    }
+    void this.run(authorization);
+  }
+
+  private assertCanStart(): void {
     if (this.domain !== DEMO_DOMAIN || !this.servers.includes(ISSUING_SERVER) || !this.servers.includes(BEFORE_AFTER_SERVER)) {
       throw new UiRequestError(409, 'DEMO_UNAVAILABLE', `the guided demo needs the default ${DEMO_DOMAIN} domain (domsim up without --topology); this is domain ${this.domain}`);
     }
     if (this.running) throw new UiRequestError(409, 'DEMO_RUNNING', 'the demo is already running; wait until it finishes');
   }
 
-  /** Runs the demo; resolves when it has finished or failed, never rejects. */
-  async run(authorization: string): Promise<void> {
-    this.running = true;
+  /** Runs the reserved demo; resolves when it has finished or failed, never rejects. */
+  private async run(authorization: string): Promise<void> {
     this.lines = [];
     try {
       await this.narrate(authorization);
@@ -59,8 +75,8 @@ export class DemoRunner {
   private async narrate(authorization: string): Promise<void> {
     this.say(`Step 1. Before: show idvault on ${abbreviate(BEFORE_AFTER_SERVER)}`);
     const before = await this.relay.run(BEFORE_AFTER_SERVER, 'show idvault', authorization);
-    const trustsBefore = trustLines(before.lines);
-    this.say(trustsBefore.some((line) => line.endsWith(TRUST_LINE)) ? `  ${TRUST_LINE} (already trusted)` : '  no MFA trust for /mfatest1 yet');
+    const trustedBefore = trustLines(before.lines).some((line) => line.endsWith(TRUST_LINE));
+    this.say(trustedBefore ? `  ${TRUST_LINE} (already trusted)` : '  no MFA trust for /mfatest1 yet');
 
     this.say(`Step 2. At the console of ${abbreviate(ISSUING_SERVER)}, the ID vault server:`);
     const reply = await this.relay.run(ISSUING_SERVER, TRUST_COMMAND, authorization);
@@ -82,7 +98,9 @@ export class DemoRunner {
 
     this.say(`Step 4. After: show idvault on ${abbreviate(BEFORE_AFTER_SERVER)}`);
     const after = await this.relay.run(BEFORE_AFTER_SERVER, 'show idvault', authorization);
-    for (const line of trustLines(after.lines)) this.say(`  ${line}${line.endsWith(TRUST_LINE) ? '   <- the new trust' : ''}`);
+    // The certificate is new only when this run created it; otherwise it existed before the demo.
+    const marker = reply.ok ? '   <- the new trust' : '   <- the existing trust';
+    for (const line of trustLines(after.lines)) this.say(`  ${line}${line.endsWith(TRUST_LINE) ? marker : ''}`);
     this.say(arrived.size === this.servers.length ? 'Done: every server holds the MFA trust certificate.' : 'Done, but not every server holds the certificate yet; see the timeline.');
   }
 

@@ -1,15 +1,18 @@
-import type { Subscription } from 'nats';
+import { Events, type Subscription } from 'nats';
 
 import type { DomainClient, HealthReply, ViewReply } from '@domsim/client';
 import type { LinkFaultEntry } from '@domsim/replication';
 
-import { buildDomainView, type DemoView, type DomainView } from './domain-view';
+import { buildDomainView, type DemoView, type DomainView, type KnownServer, type NatsState } from './domain-view';
+import type { GraphConnection } from './graph-layout';
 import { PropagationTracker } from './propagation';
 import type { UiLogger } from './ui-logger';
 
 export interface DomainFeedOptions {
   readonly domain: string;
-  readonly servers: ReadonlyArray<{ readonly name: string; readonly administrationServer: boolean }>;
+  readonly servers: readonly KnownServer[];
+  /** Enabled Connection documents from domain.json, shown for servers that have not responded to a health request. */
+  readonly connections?: readonly GraphConnection[];
   /** How often each server's health is requested, in milliseconds; default 500. */
   readonly pollMs?: number;
   /** Minimum time between two updates sent to the page, in milliseconds; default 200. */
@@ -32,12 +35,15 @@ const decoder = new TextDecoder();
 export class DomainFeed {
   readonly tracker = new PropagationTracker();
   private readonly health = new Map<string, HealthReply | undefined>();
+  private readonly lastReplies = new Map<string, HealthReply>();
   private readonly certificates = new Map<string, ViewReply>();
   private readonly namesDigests = new Map<string, string>();
   private readonly listeners = new Set<(view: DomainView) => void>();
   private readonly subscriptions: Array<() => void> = [];
   private faults: FaultSnapshot = { version: 0, entries: [] };
   private demo: DemoView = { running: false, lines: [] };
+  private nats: NatsState = 'connected';
+  private polling = false;
   private poller: NodeJS.Timeout | undefined;
   private pending: NodeJS.Timeout | undefined;
   private lastEmit = 0;
@@ -62,6 +68,7 @@ export class DomainFeed {
       },
     });
     this.subscriptions.push(() => faultSubscription.unsubscribe());
+    void this.watchConnection();
     await this.fetchFaults();
     await this.poll();
     this.poller = setInterval(() => void this.poll(), this.options.pollMs ?? 500);
@@ -85,8 +92,11 @@ export class DomainFeed {
     return buildDomainView({
       domain: this.options.domain,
       now: Date.now(),
+      nats: this.nats,
       servers: this.options.servers,
+      connections: this.options.connections,
       health: this.health,
+      lastReplies: this.lastReplies,
       certificates: this.certificates,
       faults: this.faults.entries,
       tracker: this.tracker,
@@ -111,15 +121,64 @@ export class DomainFeed {
     await this.poll();
   }
 
-  private async poll(): Promise<void> {
-    const replies = await Promise.all(this.options.servers.map((server) => this.client.health(server.name, 1_000).catch(() => undefined)));
+  /**
+   * Follows the NATS connection: while it is down every server shows as unreachable, and
+   * the view reports the outage; after a reconnect the fault table and health are read again.
+   * Subscriptions need no renewal, because the NATS client sends them again on reconnect.
+   */
+  private async watchConnection(): Promise<void> {
+    const connection = this.client.connection;
+    void connection.closed().then((error) => this.connectionClosed(error));
+    for await (const status of connection.status()) {
+      if (this.stopped) return;
+      if (status.type === Events.Disconnect && this.nats === 'connected') {
+        this.nats = 'reconnecting';
+        this.options.logger.warn(`Lost the connection to NATS at ${String(status.data)}; reconnecting until it returns`);
+        this.forgetHealth();
+      } else if (status.type === Events.Reconnect && this.nats === 'reconnecting') {
+        this.nats = 'connected';
+        this.options.logger.info(`Reconnected to NATS at ${String(status.data)}; reading the domain's state again`);
+        this.changed();
+        void this.fetchFaults().then(() => this.poll());
+      }
+    }
+  }
+
+  private connectionClosed(error: void | Error): void {
     if (this.stopped) return;
+    this.nats = 'closed';
+    const reason = error instanceof Error ? `: ${error.message}` : '';
+    this.options.logger.error(`The connection to NATS closed${reason}; the view no longer updates, so restart domsim ui`);
+    this.forgetHealth();
+  }
+
+  /** Marks every server as unreachable, because no request reaches it without NATS. */
+  private forgetHealth(): void {
+    for (const server of this.options.servers) this.health.set(server.name, undefined);
+    this.changed();
+  }
+
+  private async poll(): Promise<void> {
+    // A poll can take up to the request timeout, longer than the interval; one at a time is enough.
+    if (this.polling || this.nats !== 'connected') return;
+    this.polling = true;
+    try {
+      await this.pollOnce();
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async pollOnce(): Promise<void> {
+    const replies = await Promise.all(this.options.servers.map((server) => this.client.health(server.name, 1_000).catch(() => undefined)));
+    if (this.stopped || this.nats !== 'connected') return;
     let changed = false;
     for (const [index, server] of this.options.servers.entries()) {
       const reply = replies[index];
       const previous = this.health.get(server.name);
       if (JSON.stringify(summaryOf(previous)) !== JSON.stringify(summaryOf(reply))) changed = true;
       this.health.set(server.name, reply);
+      if (reply !== undefined) this.lastReplies.set(server.name, reply);
       if (reply !== undefined) await this.refreshCertificates(server.name, reply);
     }
     if (changed) this.changed();

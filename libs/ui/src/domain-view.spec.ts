@@ -1,6 +1,6 @@
 import type { HealthReply } from '@domsim/client';
 
-import { buildDomainView, referenceDigests } from './domain-view';
+import { buildDomainView, type KnownServer, referenceDigests } from './domain-view';
 import { PropagationTracker } from './propagation';
 
 const S1 = 'CN=server1/O=renovations';
@@ -25,16 +25,26 @@ function health(server: string, namesDigest: string, options: { vault?: string; 
   };
 }
 
-function view(replies: Map<string, HealthReply | undefined>) {
+/** The default domain as domain.json records it. */
+const KNOWN_SERVERS: KnownServer[] = [
+  { name: S1, administrationServer: true, idVault: true, cluster: 'renovations' },
+  { name: S2, administrationServer: false, idVault: true, cluster: 'renovations' },
+  { name: S3, administrationServer: false, idVault: false, cluster: 'renovations' },
+];
+const KNOWN_CONNECTIONS = [{ source: S3, destination: S1, type: 'pull-push', intervalSeconds: 60 }];
+
+function view(replies: Map<string, HealthReply | undefined>, known: { servers?: KnownServer[]; lastReplies?: Map<string, HealthReply> } = {}) {
   return buildDomainView({
     domain: 'renovations',
     now: 1_000,
-    servers: [
+    servers: known.servers ?? [
       { name: S1, administrationServer: true },
       { name: S2, administrationServer: false },
       { name: S3, administrationServer: false },
     ],
+    connections: known.servers === undefined ? undefined : KNOWN_CONNECTIONS,
     health: replies,
+    lastReplies: known.lastReplies,
     certificates: new Map(),
     faults: [{ from: S1, to: S3, fault: { partition: true } }],
     tracker: new PropagationTracker(),
@@ -98,5 +108,44 @@ describe('buildDomainView', () => {
       `fault ${S1} ${S3}`,
     ]);
     expect(result.faults).toEqual([{ from: S1, to: S3, fault: 'partition' }]);
+  });
+
+  it('keeps domain.json facts for silent servers', () => {
+    const silent = new Map<string, HealthReply | undefined>([[S1, undefined], [S2, undefined], [S3, undefined]]);
+
+    const result = view(silent, { servers: KNOWN_SERVERS });
+
+    expect(result.servers.map((server) => [server.roles, server.cluster, server.reachable])).toEqual([
+      [['Administration server', 'ID vault server'], 'renovations', false],
+      [['ID vault server'], 'renovations', false],
+      [[], 'renovations', false],
+    ]);
+    expect(result.graph.edges.map((edge) => `${edge.kind} ${edge.from} ${edge.to}`)).toEqual([
+      `cluster ${S1} ${S2}`,
+      `cluster ${S1} ${S3}`,
+      `cluster ${S2} ${S3}`,
+      `connection ${S3} ${S1}`,
+      `fault ${S1} ${S3}`,
+    ]);
+  });
+
+  it('prefers health replies to domain.json', () => {
+    const replies = new Map<string, HealthReply | undefined>([[S1, health(S1, 'a', { vault: 'v' })], [S2, health(S2, 'a')], [S3, health(S3, 'a')]]);
+
+    const result = view(replies, { servers: KNOWN_SERVERS });
+
+    expect(result.servers[1].roles).toEqual([]);
+    expect(result.graph.edges.filter((edge) => edge.kind === 'connection')).toEqual([]);
+  });
+
+  it('keeps the last reply of a server that stopped', () => {
+    const schedule = [{ destination: S1, type: 'pull-only', intervalSeconds: 120 }];
+    const lastReplies = new Map([[S3, health(S3, 'a', { schedule })]]);
+    const replies = new Map<string, HealthReply | undefined>([[S1, health(S1, 'a', { vault: 'v' })], [S2, health(S2, 'a', { vault: 'v' })], [S3, undefined]]);
+
+    const result = view(replies, { lastReplies });
+
+    expect(result.servers[2]).toMatchObject({ cluster: 'renovations', reachable: false, converged: false });
+    expect(result.graph.edges.filter((edge) => edge.kind === 'connection').map((edge) => `${edge.from} ${edge.to} ${edge.label}`)).toEqual([`${S3} ${S1} pull-only every 120 s`]);
   });
 });

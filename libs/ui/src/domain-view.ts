@@ -32,10 +32,14 @@ export interface DemoView {
   readonly lines: readonly string[];
 }
 
+/** The live view's NATS connection: up, lost and being retried, or closed for good. */
+export type NatsState = 'connected' | 'reconnecting' | 'closed';
+
 /** Everything the page renders, sent whole on every change. */
 export interface DomainView {
   readonly domain: string;
   readonly updatedAt: number;
+  readonly nats: NatsState;
   readonly servers: readonly ServerView[];
   readonly graph: GraphLayout;
   readonly faults: ReadonlyArray<{ readonly from: string; readonly to: string; readonly fault: string }>;
@@ -44,12 +48,30 @@ export interface DomainView {
   readonly demo: DemoView;
 }
 
+/**
+ * A server as the domain directory (domain.json) describes it. The page shows these roles,
+ * cluster and connections until the server responds to a health request.
+ */
+export interface KnownServer {
+  readonly name: string;
+  readonly administrationServer: boolean;
+  /** True when the server hosts an ID vault. */
+  readonly idVault?: boolean;
+  readonly cluster?: string;
+}
+
 export interface DomainViewInput {
   readonly domain: string;
   readonly now: number;
-  readonly servers: ReadonlyArray<{ readonly name: string; readonly administrationServer: boolean }>;
+  /** Default 'connected'. */
+  readonly nats?: NatsState;
+  readonly servers: readonly KnownServer[];
+  /** Enabled Connection documents from domain.json, for servers that have not responded to a health request. */
+  readonly connections?: readonly GraphConnection[];
   /** The last health reply per canonical server name; undefined while a server does not respond. */
   readonly health: ReadonlyMap<string, HealthReply | undefined>;
+  /** The last health reply each server sent before it stopped responding. */
+  readonly lastReplies?: ReadonlyMap<string, HealthReply>;
   readonly certificates: ReadonlyMap<string, ViewReply>;
   readonly faults: readonly LinkFaultEntry[];
   readonly tracker: PropagationTracker;
@@ -71,12 +93,13 @@ export function buildDomainView(input: DomainViewInput): DomainView {
 
   const servers = input.servers.map((server): ServerView => {
     const reply = input.health.get(server.name);
+    const facts = reply ?? input.lastReplies?.get(server.name);
     const view = input.certificates.get(server.name);
     return {
       name: server.name,
       display: abbreviate(server.name),
-      roles: rolesOf(server.administrationServer, reply),
-      cluster: reply?.replication.cluster || undefined,
+      roles: rolesOf(server, facts),
+      cluster: facts === undefined ? server.cluster : facts.replication.cluster || undefined,
       reachable: reply !== undefined,
       http: reply?.http,
       activity: reply?.replication.activity,
@@ -86,9 +109,7 @@ export function buildDomainView(input: DomainViewInput): DomainView {
     };
   });
 
-  const connections = replies.flatMap((reply) =>
-    reply.replication.schedule.map((entry): GraphConnection => ({ source: reply.server, destination: entry.destination, type: entry.type, intervalSeconds: entry.intervalSeconds })),
-  );
+  const connections = input.servers.flatMap((server) => connectionsOf(server.name, input));
   const faults = input.faults.map((entry) => ({ from: entry.from, to: entry.to, fault: formatLinkFault(entry.fault) }));
   const graph = layoutDomainGraph(
     servers.map((server) => ({ name: server.name, cluster: server.cluster })),
@@ -100,6 +121,7 @@ export function buildDomainView(input: DomainViewInput): DomainView {
   return {
     domain: input.domain,
     updatedAt: input.now,
+    nats: input.nats ?? 'connected',
     servers,
     graph,
     faults,
@@ -138,11 +160,20 @@ function sumOf(vector: Readonly<Record<string, number>>): number {
   return Object.values(vector).reduce((sum, counter) => sum + counter, 0);
 }
 
-function rolesOf(administrationServer: boolean, reply: HealthReply | undefined): string[] {
+/** Roles from the server's health reply, or from domain.json while it has never answered. */
+function rolesOf(server: KnownServer, facts: HealthReply | undefined): string[] {
   const roles: string[] = [];
-  if (administrationServer) roles.push('Administration server');
-  if (reply?.replicas.some((replica) => replica.path.toLowerCase().replace(/\//g, '\\').startsWith(`${VAULT_FOLDER}\\`))) roles.push('ID vault server');
+  if (server.administrationServer) roles.push('Administration server');
+  const idVault = facts === undefined ? server.idVault === true : facts.replicas.some((replica) => replica.path.toLowerCase().replace(/\//g, '\\').startsWith(`${VAULT_FOLDER}\\`));
+  if (idVault) roles.push('ID vault server');
   return roles;
+}
+
+/** Connections a server calls: its replication schedule when it has answered, else those in domain.json. */
+function connectionsOf(server: string, input: DomainViewInput): GraphConnection[] {
+  const facts = input.health.get(server) ?? input.lastReplies?.get(server);
+  if (facts === undefined) return (input.connections ?? []).filter((connection) => connection.source === server);
+  return facts.replication.schedule.map((entry) => ({ source: server, destination: entry.destination, type: entry.type, intervalSeconds: entry.intervalSeconds }));
 }
 
 function positionOf(reply: HealthReply): ServerView['position'] {

@@ -1,8 +1,8 @@
 export { ConsoleRelay, type RelayServer } from './console-relay';
 export { DEMO_CERTIFICATE_UNID, DemoRunner } from './demo-runner';
 export { DomainFeed, type DomainFeedOptions } from './domain-feed';
-export { buildDomainView, type DemoView, type DomainView, referenceDigests, type ServerView } from './domain-view';
-export { expandFault, type GraphEdge, type GraphLayout, type GraphNode, layoutDomainGraph } from './graph-layout';
+export { buildDomainView, type DemoView, type DomainView, type KnownServer, type NatsState, referenceDigests, type ServerView } from './domain-view';
+export { expandFault, type GraphConnection, type GraphEdge, type GraphLayout, type GraphNode, layoutDomainGraph } from './graph-layout';
 export { buildLagChart, type LagChart, type LagSeries, niceCeiling } from './lag-chart';
 export { type Arrival, type ChangeTimeline, type LagSample, type LinkLag, PropagationTracker } from './propagation';
 export { UiRequestError } from './request-validation';

@@ -9,6 +9,7 @@ import {
   validateEmptyRequest,
   validateFaultRequest,
 } from './request-validation';
+import { escapeControlCharacters } from './ui-logger';
 
 const S1 = 'CN=server1/O=renovations';
 const S2 = 'CN=server2/O=renovations';
@@ -132,6 +133,13 @@ describe('validateCommandRequest', () => {
     ['a blank command', { server: S1, command: '  ' }, 'MISSING_COMMAND', '"command" is missing'],
     ['a long command', { server: S1, command: 'x'.repeat(4097) }, 'COMMAND_TOO_LONG', '4097 characters'],
     ['an unknown field', { server: S1, command: 'show server', sudo: true }, 'UNKNOWN_FIELD', 'unknown field "sudo"'],
+    ['a line feed', { server: S1, command: 'show tasks\nsim heal' }, 'INVALID_CHARACTER', 'control character U+000A at position 11'],
+    ['a carriage return', { server: S1, command: 'show tasks\r' }, 'INVALID_CHARACTER', 'U+000D at position 11'],
+    ['a NUL', { server: S1, command: 'show\u0000 tasks' }, 'INVALID_CHARACTER', 'U+0000 at position 5'],
+    ['a tab', { server: S1, command: 'show\ttasks' }, 'INVALID_CHARACTER', 'U+0009 at position 5'],
+    ['an escape sequence', { server: S1, command: 'show \u001b[2J' }, 'INVALID_CHARACTER', 'U+001B at position 6'],
+    ['a C1 control', { server: S1, command: 'show \u0085tasks' }, 'INVALID_CHARACTER', 'U+0085 at position 6'],
+    ['a line separator', { server: S1, command: 'show\u2028tasks' }, 'INVALID_CHARACTER', 'U+2028 at position 5'],
   ])('rejects %s', (_case, body, code, message) => {
     const error = rejection(() => validateCommandRequest(body, SERVERS));
 
@@ -173,5 +181,19 @@ describe('validateEmptyRequest', () => {
 
   it('rejects a field', () => {
     expect(rejection(() => validateEmptyRequest({ force: true })).message).toBe('unknown field "force"; the request takes no fields');
+  });
+});
+
+describe('escapeControlCharacters', () => {
+  it('keeps a forged line on one line', () => {
+    expect(escapeControlCharacters('Ran "show tasks\nsim heal" on server1')).toBe('Ran "show tasks\\u000a' + 'sim heal" on server1');
+  });
+
+  it('escapes NUL, escape and separators', () => {
+    expect(escapeControlCharacters('a\u0000b\u001bc\u2028d')).toBe('a\\u0000b\\u001bc\\u2028d');
+  });
+
+  it('leaves printable text alone', () => {
+    expect(escapeControlCharacters('Ran "show idvault" on server2/renovations: ok – äöü')).toBe('Ran "show idvault" on server2/renovations: ok – äöü');
   });
 });

@@ -103,6 +103,14 @@ function rejectUnknownFields(body: Record<string, unknown>, known: readonly stri
   }
 }
 
+/** C0 and C1 control characters, DEL and the Unicode line and paragraph separators, tab included. */
+const CONTROL_CHARACTER = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
+
+/** Formats a character as U+XXXX. */
+function codePointOf(character: string): string {
+  return `U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
 export interface CommandRequest {
   readonly server: string;
   readonly command: string;
@@ -118,6 +126,11 @@ export function validateCommandRequest(body: Record<string, unknown>, servers: r
   }
   if (command.length > MAX_COMMAND_LENGTH) {
     throw new UiRequestError(400, 'COMMAND_TOO_LONG', `"command" is ${command.length} characters long; a console command may have at most ${MAX_COMMAND_LENGTH}`);
+  }
+  const control = CONTROL_CHARACTER.exec(command);
+  if (control !== null) {
+    // The message gives the position only, because the command may hold a password.
+    throw new UiRequestError(400, 'INVALID_CHARACTER', `"command" contains the control character ${codePointOf(control[0])} at position ${control.index + 1}; a console command is one line of printable characters`);
   }
   return { server, command: command.trim() };
 }

@@ -1,14 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { DomainClient } from '@domsim/client';
+import type { ConsoleReply, DomainClient } from '@domsim/client';
 import { abbreviate } from '@domsim/names';
 
-import { PAGE_HTML, PAGE_SCRIPT, PAGE_STYLE } from './assets';
+import { FAVICON_SVG, PAGE_HTML, PAGE_SCRIPT, PAGE_STYLE } from './assets';
 import { stripConsolePrefix } from './console-lines';
 import { ConsoleRelay } from './console-relay';
 import { DemoRunner } from './demo-runner';
 import { DomainFeed } from './domain-feed';
+import type { KnownServer } from './domain-view';
+import type { GraphConnection } from './graph-layout';
 import {
   checkHost,
   checkMethod,
@@ -27,7 +29,9 @@ export interface UiServerOptions {
   readonly client: DomainClient;
   readonly domain: string;
   /** The servers of the domain; `dataDir` (absolute) lets the UI read each console key from disk. */
-  readonly servers: ReadonlyArray<{ readonly name: string; readonly administrationServer: boolean; readonly dataDir?: string }>;
+  readonly servers: ReadonlyArray<KnownServer & { readonly dataDir?: string }>;
+  /** Enabled Connection documents from domain.json, shown for servers that have not responded to a health request. */
+  readonly connections?: readonly GraphConnection[];
   /** Address to listen on; default 127.0.0.1. */
   readonly host?: string;
   /** Port to listen on; default 0, a free port. */
@@ -49,6 +53,7 @@ const STATIC: Record<string, { type: string; body: string }> = {
   '/': { type: 'text/html; charset=utf-8', body: PAGE_HTML },
   '/app.js': { type: 'text/javascript; charset=utf-8', body: PAGE_SCRIPT },
   '/app.css': { type: 'text/css; charset=utf-8', body: PAGE_STYLE },
+  '/favicon.svg': { type: 'image/svg+xml', body: FAVICON_SVG },
 };
 
 /** Milliseconds a browser waits before it reconnects a dropped event stream. */
@@ -63,7 +68,7 @@ const SSE_RETRY_MS = 1_000;
 export async function startUiServer(options: UiServerOptions): Promise<StartedUiServer> {
   const logger = options.logger ?? stderrLogger();
   const serverNames = options.servers.map((server) => server.name);
-  const feed = new DomainFeed(options.client, { domain: options.domain, servers: options.servers, pollMs: options.pollMs, logger });
+  const feed = new DomainFeed(options.client, { domain: options.domain, servers: options.servers, connections: options.connections, pollMs: options.pollMs, logger });
   const relay = new ConsoleRelay(options.client, options.servers);
   const demo = new DemoRunner(options.domain, serverNames, relay, feed);
   await feed.start();
@@ -123,6 +128,12 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
   }
 
   switch (path) {
+    case '/favicon.ico':
+      // Browsers and tools ask for it without reading the page's icon link; 204 keeps that out of the log.
+      checkMethod(request.method, ['GET', 'HEAD'], path);
+      response.writeHead(204, { ...SECURITY_HEADERS, 'Cache-Control': 'max-age=86400' });
+      response.end();
+      return;
     case '/api/state':
       checkMethod(request.method, ['GET'], path);
       checkOrigin(origin, context.allowedOrigins, false);
@@ -154,7 +165,7 @@ async function handleAction(path: string, request: IncomingMessage, response: Se
   if (path === '/api/console') {
     const { server, command } = validateCommandRequest(body, context.serverNames);
     const reply = await context.relay.run(server, command, authorization);
-    context.logger.info(`Ran "${reply.echo}" on ${abbreviate(server)}: ${reply.ok ? 'ok' : (reply.code ?? 'failed')}`);
+    logCommand(context.logger, server, reply);
     await context.feed.refresh();
     sendJson(response, 200, { server, ...reply });
     return;
@@ -169,18 +180,20 @@ async function handleAction(path: string, request: IncomingMessage, response: Se
     }
     const server = await firstAnsweringServer(context);
     const reply = await context.relay.run(server, command, authorization);
-    context.logger.info(`Ran "${reply.echo}" on ${abbreviate(server)}: ${reply.ok ? 'ok' : (reply.code ?? 'failed')}`);
+    logCommand(context.logger, server, reply);
     if (!reply.ok) throw new UiRequestError(400, reply.code ?? 'COMMAND_FAILED', `${command} failed on ${abbreviate(server)}: ${reply.lines.map(stripConsolePrefix).join(' ')}`);
     sendJson(response, 200, { server, ...reply });
     return;
   }
 
   validateEmptyRequest(body);
-  context.demo.assertCanStart();
-  // The first console command checks the credentials before the demo reports itself started.
-  await context.relay.run(context.serverNames[0], 'show server', authorization);
-  void context.demo.run(authorization);
+  await context.demo.start(authorization);
   sendJson(response, 202, { started: true });
+}
+
+/** Logs a console command with its echo as a JSON string, so the text cannot forge a log line. */
+function logCommand(logger: UiLogger, server: string, reply: ConsoleReply): void {
+  logger.info(`Ran ${JSON.stringify(reply.echo)} on ${abbreviate(server)}: ${reply.ok ? 'ok' : (reply.code ?? 'failed')}`);
 }
 
 async function firstAnsweringServer(context: RequestContext): Promise<string> {
@@ -237,13 +250,13 @@ function sendJson(response: ServerResponse, status: number, value: unknown, head
 
 function sendError(request: IncomingMessage, response: ServerResponse, error: unknown, logger: UiLogger): void {
   if (response.headersSent) {
-    logger.error(`Request ${request.method} ${request.url} failed after its response began: ${(error as Error).message}`);
+    logger.error(`Request ${request.method} ${JSON.stringify(request.url)} failed after its response began: ${(error as Error).message}`);
     response.end();
     return;
   }
   if (error instanceof UiRequestError) {
     // NOTE: the message is not logged because it may quote the request body, which can hold a password.
-    logger.warn(`Rejected ${request.method} ${request.url}: ${error.status} ${error.code}`);
+    logger.warn(`Rejected ${request.method} ${JSON.stringify(request.url)}: ${error.status} ${error.code}`);
     sendJson(response, error.status, { error: error.code, message: error.message }, { ...error.headers });
     return;
   }

@@ -16,6 +16,7 @@ import { NATS_CONNECTION, SERVER_RUNTIME } from '../tokens';
 import { FaultService } from './fault.service';
 import { jobLines } from './replication-lines';
 
+/** Revisions per applied notice; a larger batch is published as several notices. */
 const MAX_NOTICE_REVISIONS = 100;
 /** File in the data directory that keeps the replication history across restarts. */
 export const REPLICATION_HISTORY_FILE = 'replication-history.json';
@@ -96,21 +97,25 @@ export class ReplicationService implements OnApplicationBootstrap, OnApplication
     const subject = this.runtime.subjects.applied(this.runtime.setup.server);
     this.unsubscribe = this.store.onApplied((replica, revisions, source) => {
       if (this.connection.isClosed()) return;
-      const notice: AppliedNotice = {
-        server: this.runtime.setup.server,
-        replicaId: replica.replicaId,
-        source,
-        appliedAt: Date.now(),
-        count: revisions.length,
-        revisions: revisions.slice(0, MAX_NOTICE_REVISIONS).map((revision) => ({
-          unid: revision.unid,
-          originator: revision.originator,
-          counter: revision.counter,
-          form: revision.form,
-          deleted: revision.deleted,
-        })),
-      };
-      this.connection.publish(subject, JSON.stringify(notice));
+      const appliedAt = Date.now();
+      // A large batch goes out as several notices, so watchers see its newest revisions too.
+      for (let start = 0; start < revisions.length; start += MAX_NOTICE_REVISIONS) {
+        const notice: AppliedNotice = {
+          server: this.runtime.setup.server,
+          replicaId: replica.replicaId,
+          source,
+          appliedAt,
+          count: revisions.length,
+          revisions: revisions.slice(start, start + MAX_NOTICE_REVISIONS).map((revision) => ({
+            unid: revision.unid,
+            originator: revision.originator,
+            counter: revision.counter,
+            form: revision.form,
+            deleted: revision.deleted,
+          })),
+        };
+        this.connection.publish(subject, JSON.stringify(notice));
+      }
     });
   }
 }

@@ -247,18 +247,31 @@ export const PAGE_SCRIPT = String.raw`
     renderDemo();
   }
 
+  var streamOpen = false;
+
+  /** Shows whether the page gets updates: the event stream must be open and the live view connected to NATS. */
+  function renderStatus() {
+    var text = 'Live';
+    if (!streamOpen) text = 'Disconnected from the live view; reconnecting...';
+    else if (state !== null && state.nats === 'reconnecting') text = 'Disconnected from NATS \u2014 reconnecting';
+    else if (state !== null && state.nats === 'closed') text = 'Disconnected from NATS; restart domsim ui';
+    byId('stream-status').textContent = text;
+    byId('stream-status').className = text === 'Live' ? 'live' : 'down';
+  }
+
   function connect() {
     var source = new EventSource('/api/events');
     source.addEventListener('open', function () {
-      byId('stream-status').textContent = 'Live';
-      byId('stream-status').className = 'live';
+      streamOpen = true;
+      renderStatus();
     });
     source.addEventListener('error', function () {
-      byId('stream-status').textContent = 'Disconnected; reconnecting...';
-      byId('stream-status').className = '';
+      streamOpen = false;
+      renderStatus();
     });
     source.addEventListener('state', function (event) {
       state = JSON.parse(event.data);
+      renderStatus();
       render();
     });
   }

@@ -12,6 +12,7 @@ body { margin: 0; }
 .top h1 { font-size: 1.3rem; margin: 0; }
 #stream-status { margin: 0; color: var(--muted); }
 #stream-status.live { color: var(--ok); }
+#stream-status.down { color: var(--bad); }
 #login-form { display: flex; flex-wrap: wrap; gap: 0.25rem 0.5rem; align-items: center; margin-left: auto; }
 main { display: grid; gap: 1rem; padding: 1rem; grid-template-columns: minmax(0, 1fr); }
 @media (min-width: 900px) { main { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
