@@ -20,10 +20,12 @@ const COMMAND = `${QUICK ? 'BENCH_QUICK=1 ' : ''}${process.env.BENCH_SUITES === 
 /** Why a missed target is missed, from profiling on the machine the page names; printed only for missed targets. */
 const BOUNDS: Record<string, string> = {
   propagation:
-    'propagation within 3x the floor: most of the gap is in the receiving server\'s append, and it is waiting for a core, not for the disk. ' +
-    'Timestamps taken inside the servers (an instrumented build, 100 certificates, 3 servers, this machine with other work running, load average 4 to 6) put 1.6 to 2.0 ms of a 3 to 5 ms hop in the receiver\'s append, against 0.18 to 0.5 ms for the same append alone. Another 0.6 ms went to the NATS hop, 0.25 ms to decoding and checking the push and 0.2 ms to updating the views. ' +
-    'The disk is not what slows it: the floor row "durable append of one revision p50, while another log on the same disk appends" stays close to the plain append, and two processes appending 300 times each at the same moments took 0.49 ms per append at p50, as one alone did. ' +
-    'When a push arrives, nats-server, both receivers and the bench\'s own client all wake on 2 cores, and an append that blocks in fsync waits for a core when it returns.',
+    'propagation within 3x the floor: every step of a hop takes several times what it takes alone, and the steps themselves do little work. ' +
+    'Timestamps taken inside the servers (an instrumented build, 100 certificates, 3 servers, this machine after the bench, load average 2.5) put 0.7 to 0.95 ms in the NATS hop (floor 0.11 ms), 0.78 ms between the push arriving and the receiver starting its append, 0.6 to 0.78 ms in the append (floor 0.18 ms) and 0.17 ms in updating the views. ' +
+    'Decoding and checking such a push takes 9 microseconds at p50 when run alone in a loop, so the 0.78 ms is not that work. ' +
+    'The disk is not the cause either: the floor row "durable append of one revision p50, while another log on the same disk appends" stays close to the plain append. ' +
+    'What the steps share is that nats-server, both receivers and the bench\'s client wake at the same moment on 2 cores after idling between certificates, so the likely bound is CPU scheduling and cold caches. ' +
+    'NOTE: that last step is an inference; no scheduler trace has confirmed it.',
   memory:
     'memory: Node.js alone is 42 MB RSS here, and loading NestJS, its HTTP and microservice packages, the nats client and better-sqlite3 takes it to 81 MB before any server starts, so an idle server cannot get far under 100 MB. ' +
     'Each server keeps every document of its databases in memory, as views need them: 100,000 test documents are 46 MB of live heap (about 460 B each), and after a write burst V8 keeps roughly as much again as free heap it has not returned. ' +
