@@ -342,8 +342,25 @@ describe('domsim CLI', () => {
     try {
       const stop = domsim(['server', 'stop', 'server3/renovations', '--data', target]);
       const start = domsim(['server', 'start', 'server3/renovations', '--data', target]);
+      const kill = domsim(['server', 'kill', 'server1/renovations', '--data', target]);
       const stillRunning = domsim(['exec', 'server2/renovations', 'show server', '--data', target]);
       const stopped = domsim(['exec', 'server3/renovations', 'show server', '--data', target, '--timeout', '2s']);
+      const statusJson = domsim(['status', '--json', '--data', target]);
+      const status = domsim(['status', '--data', target]);
+      const reported = JSON.parse(statusJson.stdout) as { servers: Array<{ server: string; pid: number; running: boolean; answering: boolean; inProcessHost: boolean }> };
+      const hostPid = recordedRun(target).servers[0].pid;
+
+      expect(kill.status).toBe(0);
+      expect(statusJson.status).toBe(0);
+      expect(reported.servers.map((server) => [server.server, server.running, server.answering])).toEqual([
+        ['CN=server1/O=renovations', false, false],
+        ['CN=server2/O=renovations', true, true],
+        ['CN=server3/O=renovations', false, false],
+      ]);
+      expect(reported.servers.every((server) => server.pid === hostPid && server.inProcessHost)).toBe(true);
+      expect(status.status).toBe(0);
+      expect(status.stdout).toMatch(new RegExp(`server1/renovations +pid ${hostPid} stopped`));
+      expect(status.stdout).toMatch(new RegExp(`server3/renovations +pid ${hostPid} stopped`));
 
       expect(stop.status).toBe(0);
       expect(stop.stdout).toContain('Stopped server3/renovations inside the in-process host');
@@ -351,6 +368,55 @@ describe('domsim CLI', () => {
       expect(start.stderr).toContain('cannot be started on its own');
       expect(stillRunning.status).toBe(0);
       expect(stopped.status).not.toBe(0);
+    } finally {
+      domsim(['down', '--data', target]);
+    }
+  });
+
+  it('status and nats stop on a stopped NATS', () => {
+    const target = join(workspace, 'nats-stopped');
+    expect(domsim(['up', '--data', target, '--detach']).status).toBe(0);
+    try {
+      const natsUrl = (JSON.parse(readFileSync(join(target, 'run.json'), 'utf8')) as { natsUrl: string }).natsUrl;
+      const serverPids = recordedRun(target).servers.map((server) => server.pid);
+      const stop = domsim(['nats', 'stop', '--data', target]);
+      const status = domsim(['status', '--data', target]);
+      const statusJson = domsim(['status', '--json', '--data', target]);
+      const stopAgain = domsim(['nats', 'stop', '--data', target]);
+      const exec = domsim(['exec', 'server1/renovations', 'show server', '--data', target]);
+      const start = domsim(['nats', 'start', '--data', target]);
+      const startAgain = domsim(['nats', 'start', '--data', target]);
+      const statusAfter = domsim(['status', '--json', '--data', target]);
+      const reported = JSON.parse(statusJson.stdout) as {
+        nats: { url: string; reachable: boolean; error?: string; nodes: Array<{ running: boolean }> };
+        servers: Array<{ pid: number; running: boolean; answering: boolean }>;
+      };
+
+      expect(stop.status).toBe(0);
+      expect(status.status).toBe(1);
+      expect(status.stderr).toBe('');
+      expect(status.stdout).toContain(`NATS at ${natsUrl} is not reachable`);
+      expect(status.stdout).toMatch(/NATS node 1: pid \d+, stopped/);
+      for (const pid of serverPids) expect(status.stdout).toMatch(new RegExp(`server\\d/renovations +pid ${pid} not answering`));
+      expect(status.stdout).toContain(`Start NATS again with: domsim nats start --data ${target}`);
+      expect(status.stdout).not.toContain('(domsim status)');
+      expect(statusJson.status).toBe(1);
+      expect(reported.nats.url).toBe(natsUrl);
+      expect(reported.nats.reachable).toBe(false);
+      expect(reported.nats.error).toEqual(expect.any(String));
+      expect(reported.nats.nodes.map((node) => node.running)).toEqual([false]);
+      expect(reported.servers.map((server) => [server.pid, server.running, server.answering])).toEqual(serverPids.map((pid) => [pid, true, false]));
+      expect(stopAgain.status).toBe(2);
+      expect(stopAgain.stdout).toBe('');
+      expect(stopAgain.stderr).toContain(`NATS node 1 is not running; start it with: domsim nats start --data ${target}`);
+      expect(exec.status).toBe(1);
+      expect(exec.stderr).toContain(`cannot connect to NATS at ${natsUrl}`);
+      expect(exec.stderr).toContain('domsim nats start restarts its NATS server');
+      expect(start.status).toBe(0);
+      expect(startAgain.status).toBe(2);
+      expect(startAgain.stderr).toContain('NATS node 1 is already running');
+      expect(statusAfter.status).toBe(0);
+      expect((JSON.parse(statusAfter.stdout) as { nats: { reachable: boolean } }).nats.reachable).toBe(true);
     } finally {
       domsim(['down', '--data', target]);
     }
