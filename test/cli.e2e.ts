@@ -504,6 +504,7 @@ describe('domsim CLI', () => {
         domsim(['fault', '*', '*', 'latency', '-5ms', '--data', target]),
         domsim(['fault', '*', '*', 'drop', '150%', '--data', target]),
         domsim(['fault', '*', '*', 'loss', '10%', '--data', target]),
+        domsim(['fault', 'server1/renovations', 'server2/renovations', 'bogus', '--data', target]),
       ];
       const shown = await eventually(() => {
         const run = domsim(['exec', 'server2/renovations', 'sim show faults', '--data', target]);
@@ -524,10 +525,11 @@ describe('domsim CLI', () => {
       expect(bad.status).toBe(2);
       expect(bad.stderr).toContain('server server9/renovations is not in domain renovations');
       expect(shown.stdout).toContain('server1/renovations -> *: latency 50ms drop 5%');
-      expect(badValues.map((run) => run.status)).toEqual([2, 2, 2]);
+      expect(badValues.map((run) => run.status)).toEqual([2, 2, 2, 2]);
       expect(badValues[0].stderr).toContain('invalid fault "-5ms": a delay cannot be negative');
       expect(badValues[1].stderr).toContain('invalid fault "150%": a share lies between 0% and 100%');
-      expect(badValues[2].stderr).toContain('invalid fault "loss": use partition, latency 100ms, jitter 20ms, drop 10%, duplicate 5%, reorder 10%, or clear');
+      expect(badValues[2].stderr).toContain('invalid fault "loss": unknown fault kind; use partition, latency 100ms, jitter 20ms, drop 10%, duplicate 5%, reorder 10%, or clear');
+      expect(badValues[3].stderr).toContain('invalid fault "bogus": unknown fault kind; use partition, latency 100ms');
       expect(shown.stdout).not.toContain('* -> *');
       expect(healed.stdout).toContain('Cleared 1 link faults');
     } finally {
