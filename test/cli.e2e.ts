@@ -368,6 +368,8 @@ describe('domsim CLI', () => {
       expect(start.stderr).toContain('cannot be started on its own');
       expect(stillRunning.status).toBe(0);
       expect(stopped.status).not.toBe(0);
+      expect(stopped.stderr).toContain('server server3/renovations ');
+      expect(stopped.stderr).not.toContain('CN=');
     } finally {
       domsim(['down', '--data', target]);
     }
