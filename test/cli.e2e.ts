@@ -342,8 +342,25 @@ describe('domsim CLI', () => {
     try {
       const stop = domsim(['server', 'stop', 'server3/renovations', '--data', target]);
       const start = domsim(['server', 'start', 'server3/renovations', '--data', target]);
+      const kill = domsim(['server', 'kill', 'server1/renovations', '--data', target]);
       const stillRunning = domsim(['exec', 'server2/renovations', 'show server', '--data', target]);
       const stopped = domsim(['exec', 'server3/renovations', 'show server', '--data', target, '--timeout', '2s']);
+      const statusJson = domsim(['status', '--json', '--data', target]);
+      const status = domsim(['status', '--data', target]);
+      const reported = JSON.parse(statusJson.stdout) as { servers: Array<{ server: string; pid: number; running: boolean; answering: boolean; inProcessHost: boolean }> };
+      const hostPid = recordedRun(target).servers[0].pid;
+
+      expect(kill.status).toBe(0);
+      expect(statusJson.status).toBe(0);
+      expect(reported.servers.map((server) => [server.server, server.running, server.answering])).toEqual([
+        ['CN=server1/O=renovations', false, false],
+        ['CN=server2/O=renovations', true, true],
+        ['CN=server3/O=renovations', false, false],
+      ]);
+      expect(reported.servers.every((server) => server.pid === hostPid && server.inProcessHost)).toBe(true);
+      expect(status.status).toBe(0);
+      expect(status.stdout).toMatch(new RegExp(`server1/renovations +pid ${hostPid} stopped`));
+      expect(status.stdout).toMatch(new RegExp(`server3/renovations +pid ${hostPid} stopped`));
 
       expect(stop.status).toBe(0);
       expect(stop.stdout).toContain('Stopped server3/renovations inside the in-process host');
@@ -351,6 +368,57 @@ describe('domsim CLI', () => {
       expect(start.stderr).toContain('cannot be started on its own');
       expect(stillRunning.status).toBe(0);
       expect(stopped.status).not.toBe(0);
+      expect(stopped.stderr).toContain('server server3/renovations ');
+      expect(stopped.stderr).not.toContain('CN=');
+    } finally {
+      domsim(['down', '--data', target]);
+    }
+  });
+
+  it('status and nats stop on a stopped NATS', () => {
+    const target = join(workspace, 'nats-stopped');
+    expect(domsim(['up', '--data', target, '--detach']).status).toBe(0);
+    try {
+      const natsUrl = (JSON.parse(readFileSync(join(target, 'run.json'), 'utf8')) as { natsUrl: string }).natsUrl;
+      const serverPids = recordedRun(target).servers.map((server) => server.pid);
+      const stop = domsim(['nats', 'stop', '--data', target]);
+      const status = domsim(['status', '--data', target]);
+      const statusJson = domsim(['status', '--json', '--data', target]);
+      const stopAgain = domsim(['nats', 'stop', '--data', target]);
+      const exec = domsim(['exec', 'server1/renovations', 'show server', '--data', target]);
+      const start = domsim(['nats', 'start', '--data', target]);
+      const startAgain = domsim(['nats', 'start', '--data', target]);
+      const statusAfter = domsim(['status', '--json', '--data', target]);
+      const reported = JSON.parse(statusJson.stdout) as {
+        nats: { url: string; reachable: boolean; error?: string; nodes: Array<{ running: boolean }> };
+        servers: Array<{ pid: number; running: boolean; answering: boolean }>;
+      };
+
+      expect(stop.status).toBe(0);
+      expect(status.status).toBe(1);
+      expect(status.stderr).toBe('');
+      expect(status.stdout).toContain(`NATS at ${natsUrl} is not reachable`);
+      expect(status.stdout).toMatch(/NATS node 1: pid \d+, stopped/);
+      for (const pid of serverPids) expect(status.stdout).toMatch(new RegExp(`server\\d/renovations +pid ${pid} not answering`));
+      expect(status.stdout).toContain(`Start NATS again with: domsim nats start --data ${target}`);
+      expect(status.stdout).not.toContain('(domsim status)');
+      expect(statusJson.status).toBe(1);
+      expect(reported.nats.url).toBe(natsUrl);
+      expect(reported.nats.reachable).toBe(false);
+      expect(reported.nats.error).toEqual(expect.any(String));
+      expect(reported.nats.nodes.map((node) => node.running)).toEqual([false]);
+      expect(reported.servers.map((server) => [server.pid, server.running, server.answering])).toEqual(serverPids.map((pid) => [pid, true, false]));
+      expect(stopAgain.status).toBe(2);
+      expect(stopAgain.stdout).toBe('');
+      expect(stopAgain.stderr).toContain(`NATS node 1 is not running; start it with: domsim nats start --data ${target}`);
+      expect(exec.status).toBe(1);
+      expect(exec.stderr).toContain(`cannot connect to NATS at ${natsUrl}`);
+      expect(exec.stderr).toContain('domsim nats start restarts its NATS server');
+      expect(start.status).toBe(0);
+      expect(startAgain.status).toBe(2);
+      expect(startAgain.stderr).toContain('NATS node 1 is already running');
+      expect(statusAfter.status).toBe(0);
+      expect((JSON.parse(statusAfter.stdout) as { nats: { reachable: boolean } }).nats.reachable).toBe(true);
     } finally {
       domsim(['down', '--data', target]);
     }
@@ -438,6 +506,7 @@ describe('domsim CLI', () => {
         domsim(['fault', '*', '*', 'latency', '-5ms', '--data', target]),
         domsim(['fault', '*', '*', 'drop', '150%', '--data', target]),
         domsim(['fault', '*', '*', 'loss', '10%', '--data', target]),
+        domsim(['fault', 'server1/renovations', 'server2/renovations', 'bogus', '--data', target]),
       ];
       const shown = await eventually(() => {
         const run = domsim(['exec', 'server2/renovations', 'sim show faults', '--data', target]);
@@ -458,10 +527,11 @@ describe('domsim CLI', () => {
       expect(bad.status).toBe(2);
       expect(bad.stderr).toContain('server server9/renovations is not in domain renovations');
       expect(shown.stdout).toContain('server1/renovations -> *: latency 50ms drop 5%');
-      expect(badValues.map((run) => run.status)).toEqual([2, 2, 2]);
+      expect(badValues.map((run) => run.status)).toEqual([2, 2, 2, 2]);
       expect(badValues[0].stderr).toContain('invalid fault "-5ms": a delay cannot be negative');
       expect(badValues[1].stderr).toContain('invalid fault "150%": a share lies between 0% and 100%');
-      expect(badValues[2].stderr).toContain('invalid fault "loss": use partition, latency 100ms, jitter 20ms, drop 10%, duplicate 5%, reorder 10%, or clear');
+      expect(badValues[2].stderr).toContain('invalid fault "loss": unknown fault kind; use partition, latency 100ms, jitter 20ms, drop 10%, duplicate 5%, reorder 10%, or clear');
+      expect(badValues[3].stderr).toContain('invalid fault "bogus": unknown fault kind; use partition, latency 100ms');
       expect(shown.stdout).not.toContain('* -> *');
       expect(healed.stdout).toContain('Cleared 1 link faults');
     } finally {

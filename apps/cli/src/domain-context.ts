@@ -59,9 +59,27 @@ export async function connectToDomain(options: ConnectionOptions): Promise<{ cli
   if (runState === undefined || liveProcesses(runState).length === 0) {
     throw new CliError(`the domain in ${options.data} is not running; start it with: domsim up --data ${options.data} --detach`);
   }
-  const client = await connect(runState.natsUrl, directory.manifest.domain, runState.natsCredentials ?? credentialsFromEnvironment(), options.reconnect);
-  loadConsoleKeys(client, directory.root, directory.manifest);
+  const hint = runState.nats === undefined && runState.natsNodes === undefined ? 'check that the external NATS server runs' : `domsim status --data ${options.data} lists which processes of the domain still run, and domsim nats start restarts its NATS server`;
+  let client: DomainClient;
+  try {
+    client = await connectToRecordedNats(directory, runState, options.reconnect);
+  } catch (error) {
+    throw new CliError(`cannot connect to NATS at ${runState.natsUrl}: ${(error as Error).message}; ${hint}`);
+  }
   return { client, directory, runState };
+}
+
+/**
+ * Connects to the NATS server that run.json records, without checking that the domain's
+ * processes still run, so `domsim status` can report a domain whose NATS is down.
+ *
+ * @throws the NATS client's error when NATS cannot be reached.
+ */
+export async function connectToRecordedNats(directory: DomainDirectory, runState: RunState, reconnect?: ConnectionOptions['reconnect']): Promise<DomainClient> {
+  const credentials = runState.natsCredentials ?? credentialsFromEnvironment();
+  const client = await DomainClient.connect({ natsUrl: runState.natsUrl, domain: directory.manifest.domain, name: 'domsim cli', credentials, reconnect });
+  loadConsoleKeys(client, directory.root, directory.manifest);
+  return client;
 }
 
 /**
@@ -93,7 +111,7 @@ async function connect(natsUrl: string, domain: string, credentials: { user: str
   try {
     return await DomainClient.connect({ natsUrl, domain, name: 'domsim cli', credentials, reconnect });
   } catch (error) {
-    throw new CliError(`cannot connect to NATS at ${natsUrl}: ${(error as Error).message}; is the domain running (domsim status)?`);
+    throw new CliError(`cannot connect to NATS at ${natsUrl}: ${(error as Error).message}; check that a NATS server runs at that address`);
   }
 }
 

@@ -110,7 +110,7 @@ program
 
 program
   .command('status')
-  .description('show each server, its replicas, version vectors and whether they agree')
+  .description('show each server, its replicas, version vectors and whether they agree; exits 1 when NATS cannot be reached, after listing the recorded processes')
   .option(...dataOption)
   .option('--json', 'print as JSON', false)
   .action(async (options) => exit(await runStatus(options)));

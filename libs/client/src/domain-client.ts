@@ -6,7 +6,7 @@ import { dominoCommandRegistry, maskSecrets, type SealedCommand, sealCommand } f
 import { nameKey } from '@domsim/names';
 import { DomainSubjects } from '@domsim/replication';
 
-import { ServerRequestError, ServerUnreachableError } from './errors';
+import { displayName, ServerRequestError, ServerUnreachableError } from './errors';
 import type { AppliedNotice, ConsoleLineNotice, ConsoleReply, ConsoleRequest, HealthReply, NotesReply, NotesRequest, ViewReply, ViewRequest, ViewRequestReply } from './protocol';
 
 export interface DomainClientOptions {
@@ -172,7 +172,7 @@ export class DomainClient {
     const reply = JSON.parse(decoder.decode(raw)) as { response?: T; err?: unknown };
     if (reply.err !== undefined && reply.err !== null) {
       const text = typeof reply.err === 'string' ? reply.err : JSON.stringify(reply.err);
-      throw new ServerRequestError(server, 'SERVER_ERROR', `server ${server} failed the request: ${text}`);
+      throw new ServerRequestError(server, 'SERVER_ERROR', `server ${displayName(server)} failed the request: ${text}`);
     }
     return reply.response as T;
   }

@@ -1,3 +1,5 @@
+import { abbreviate, InvalidNameError } from '@domsim/names';
+
 /** A server did not answer a request over NATS. */
 export class ServerUnreachableError extends Error {
   readonly code = 'SERVER_UNREACHABLE';
@@ -9,8 +11,8 @@ export class ServerUnreachableError extends Error {
   ) {
     super(
       reason === 'no responders'
-        ? `server ${server} is not connected to NATS; start the domain with domsim up, or check the server name`
-        : `server ${server} did not answer within ${timeoutMs} ms; it may be busy or stopping`,
+        ? `server ${displayName(server)} is not connected to NATS; start the domain with domsim up, or check the server name`
+        : `server ${displayName(server)} did not answer within ${timeoutMs} ms; it may be busy or stopping`,
     );
     this.name = 'ServerUnreachableError';
   }
@@ -28,5 +30,15 @@ export class ServerRequestError extends Error {
     super(message);
     this.code = code;
     this.name = 'ServerRequestError';
+  }
+}
+
+/** Formats a server name for messages in the abbreviated form the CLI and the console print, as Domino does. */
+export function displayName(server: string): string {
+  try {
+    return abbreviate(server);
+  } catch (error) {
+    if (error instanceof InvalidNameError) return server;
+    throw error;
   }
 }

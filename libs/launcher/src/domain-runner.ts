@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
 import { DomainClient } from '@domsim/client';
+import { abbreviate } from '@domsim/names';
 import type { DomainManifest } from '@domsim/topology';
 
 import { loadConsoleKeys } from './console-keys';
@@ -267,7 +268,7 @@ function watchExit(child: ChildProcess, what: string, timeoutMs: number, outputT
 }
 
 async function waitUntilAnswering(server: RunningServer, client: DomainClient, timeoutMs: number, signal: AbortSignal | undefined, hostExited?: Promise<never>): Promise<void> {
-  const watch = hostExited === undefined ? watchExit(server.process, `server ${server.name}`, timeoutMs, server.outputTail) : { exited: hostExited, dispose: () => undefined };
+  const watch = hostExited === undefined ? watchExit(server.process, `server ${abbreviate(server.name)}`, timeoutMs, server.outputTail) : { exited: hostExited, dispose: () => undefined };
   const aborted = new Promise<never>((_resolve, reject) => {
     if (signal?.aborted === true) reject(new StartAbortedError());
     signal?.addEventListener('abort', () => reject(new StartAbortedError()), { once: true });
@@ -278,7 +279,7 @@ async function waitUntilAnswering(server: RunningServer, client: DomainClient, t
     await Promise.race([client.waitUntilAnswering(server.name, timeoutMs), watch.exited, aborted]);
   } catch (error) {
     if (error instanceof StartTimeoutError || error instanceof StartAbortedError) throw error;
-    throw new StartTimeoutError(`server ${server.name}`, timeoutMs, server.outputTail());
+    throw new StartTimeoutError(`server ${abbreviate(server.name)}`, timeoutMs, server.outputTail());
   } finally {
     watch.dispose();
   }

@@ -119,8 +119,10 @@ export async function runNatsControl(action: NatsAction, options: { readonly dat
   if (node === undefined) throw new CliError(`there is no NATS node ${options.node}; this domain has nodes 1 to ${nodes.length}`, ExitCode.Usage);
 
   let pid = node.pid;
-  if (action !== 'start') {
-    if (isNatsRunning(node)) await terminate(node.pid, 5_000);
+  if (action === 'stop' && !isNatsRunning(node)) throw new CliError(`NATS node ${index + 1} is not running; start it with: domsim nats start --data ${options.data}${options.node === undefined ? '' : ` --node ${options.node}`}`, ExitCode.Usage);
+  // restart on a stopped node only starts it.
+  if (action !== 'start' && isNatsRunning(node)) {
+    await terminate(node.pid, 5_000);
     process.stdout.write(`Stopped NATS node ${index + 1} (pid ${node.pid})\n`);
   }
   if (action !== 'stop') {

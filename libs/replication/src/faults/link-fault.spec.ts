@@ -26,6 +26,9 @@ describe('parseLinkFault', () => {
     ['drop -10%', '"-10%"', 'a share cannot be negative'],
     ['drop 2', '"2"', 'a share lies between 0% and 100%'],
     ['loss 10%', '"loss"', 'use partition, latency 100ms, jitter 20ms, drop 10%, duplicate 5%, reorder 10%, or clear'],
+    ['bogus', '"bogus"', 'unknown fault kind; use partition, latency 100ms, jitter 20ms, drop 10%, duplicate 5%, reorder 10%, or clear'],
+    ['drop 10% bogus', '"bogus"', 'unknown fault kind'],
+    ['clear partition', '"clear"', 'unknown fault kind'],
     ['latency', '"latency"', 'latency needs a value, e.g. 100ms'],
   ])('rejects %s', (text, value, reason) => {
     expect(() => parseLinkFault(words(text))).toThrow(InvalidFaultError);

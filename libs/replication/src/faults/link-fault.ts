@@ -29,6 +29,8 @@ export class InvalidFaultError extends Error {
 
 const MAX_DELAY_MS = 600_000;
 const FAULT_WORDS = 'partition, latency 100ms, jitter 20ms, drop 10%, duplicate 5%, reorder 10%, or clear';
+/** Fault kinds that take a value after them. */
+const VALUED_FAULT_KINDS: ReadonlySet<string> = new Set(['latency', 'jitter', 'drop', 'duplicate', 'reorder']);
 
 /**
  * Reads a fault from words such as `latency 100ms jitter 20ms drop 5%` or `partition`.
@@ -47,6 +49,7 @@ export function parseLinkFault(words: readonly string[]): LinkFault | undefined 
       fault.partition = true;
       continue;
     }
+    if (!VALUED_FAULT_KINDS.has(word)) throw new InvalidFaultError(words[index], `unknown fault kind; use ${FAULT_WORDS}`);
     const value = words[index + 1];
     if (value === undefined) throw new InvalidFaultError(word, `${word} needs a value, e.g. ${word === 'latency' || word === 'jitter' ? '100ms' : '10%'}`);
     index += 1;
