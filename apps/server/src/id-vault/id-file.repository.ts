@@ -1,4 +1,4 @@
-import { openSync, closeSync, fstatSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 
 import { Inject, Injectable } from '@nestjs/common';
@@ -35,8 +35,19 @@ export class IdFileRepository implements IdFileSource {
   }
 }
 
+/**
+ * Opens without blocking and checks the descriptor, not the path, so a FIFO or device
+ * named as the ID file is rejected at once instead of stalling the event loop. The path
+ * is already resolved by realpath, so O_NOFOLLOW only rejects a symlink swapped in since.
+ */
 function readSmallFile(path: string, name: string): Buffer {
-  const descriptor = openSync(path, 'r');
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new MfaTrustError('NOT_AN_ID_FILE', `File ${name} could not be opened (${code}); give the name of a certifier ID file in the data directory`);
+  }
   try {
     const stat = fstatSync(descriptor);
     if (!stat.isFile()) throw new MfaTrustError('NOT_AN_ID_FILE', `${name} is not a file; give the name of a certifier ID file`);
@@ -44,8 +55,13 @@ function readSmallFile(path: string, name: string): Buffer {
       throw new MfaTrustError('NOT_AN_ID_FILE', `File ${name} is ${stat.size} bytes, too large for an ID file; check the file name`);
     }
     const buffer = Buffer.alloc(stat.size);
-    readSync(descriptor, buffer, 0, stat.size, 0);
-    return buffer;
+    let filled = 0;
+    while (filled < stat.size) {
+      const count = readSync(descriptor, buffer, filled, stat.size - filled, filled);
+      if (count === 0) break;
+      filled += count;
+    }
+    return buffer.subarray(0, filled);
   } finally {
     closeSync(descriptor);
   }
