@@ -8,7 +8,7 @@ const SERVER1 = 'server1/renovations';
 const VAULT_PATH = 'IBM_ID_VAULT\\renovationsvault.nsf';
 const LOCKED = /^This account is temporarily locked after too many failed login attempts\. Try again in 1 minute; if you did not make these attempts, tell your administrator$/;
 
-/** One vault server with TOTP, and three /mfatest1 users so each test locks its own account. */
+/** One vault server with TOTP, and four /mfatest1 users so each test locks its own account. */
 const TOPOLOGY = `
 domain: renovations
 organizations:
@@ -31,6 +31,8 @@ people:
     internetPassword: code-demo
   - name: reset user/mfatest1
     internetPassword: reset-demo
+  - name: device user/mfatest1
+    internetPassword: device-demo
 vaults:
   - name: /renovationsvault
     description: renovationsvault
@@ -40,7 +42,7 @@ vaults:
     designVersion: 12
     trust:
       - certifier: /renovations
-    users: [password user/mfatest1, code user/mfatest1, reset user/mfatest1]
+    users: [password user/mfatest1, code user/mfatest1, reset user/mfatest1, device user/mfatest1]
 totp:
   enabled: true
 `;
@@ -120,6 +122,29 @@ describe('web login lockout', () => {
 
     expect(codes.map((page) => page.status)).toEqual([401, 401, 403]);
     expect(messageOf(codes[2])).toMatch(LOCKED);
+    expect(afterLock.status).toBe(403);
+    expect(messageOf(afterLock)).toMatch(LOCKED);
+    expect(await vaultDigest()).toBe(before);
+  });
+
+  it('locks an account after invalid codes for a new device', async () => {
+    const client = new WebClient(base);
+    const offer = await client.post('/login', { username: 'device user/mfatest1', password: 'device-demo' });
+    expect((await client.post('/login/enroll', { deviceName: 'phone1', token: tokenAt(secretOf(offer)) })).status).toBe(200);
+    expect((await client.post('/totp/devices/add', {})).html).toContain('id="enroll-form"');
+    const before = await vaultDigest();
+
+    const malformed = await client.post('/totp/devices/confirm', { deviceName: 'tablet1', token: 'abc' });
+    const codes: WebPage[] = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) codes.push(await client.post('/totp/devices/confirm', { deviceName: 'tablet1', token: '000000' }));
+    const devicesAfterLock = await client.get('/totp/devices');
+    const afterLock = await login('device user/mfatest1', 'device-demo');
+
+    expect(malformed.status).toBe(400);
+    expect(messageOf(malformed)).toBe('Code from the app must be 6 or 8 digits: enter the 6-digit code your authenticator app shows after you scanned the QR code');
+    expect(codes.map((page) => page.status)).toEqual([401, 401, 403]);
+    expect(messageOf(codes[2])).toMatch(LOCKED);
+    expect(devicesAfterLock.status).toBe(401);
     expect(afterLock.status).toBe(403);
     expect(messageOf(afterLock)).toMatch(LOCKED);
     expect(await vaultDigest()).toBe(before);
