@@ -1,5 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
 import { eventually, type StartedTestDomain, TestDomainBuilder } from '@domsim/testing';
 
+import { textOf } from './support/console-text';
 import { messageOf, secretOf, tokenAt, WebClient, type WebPage } from './support/web-client';
 
 jest.setTimeout(120_000);
@@ -56,7 +60,8 @@ describe('web login lockout', () => {
 
   /** Each attempt comes from a new browser, as an attacker rotating addresses would send it. */
   const login = (username: string, password: string): Promise<WebPage> => new WebClient(base).post('/login', { username, password });
-  const vaultDigest = async () => (await domain.health(SERVER1)).replicas.find((replica) => replica.path === VAULT_PATH)?.digest;
+  const vaultReplica = async () => (await domain.health(SERVER1)).replicas.find((replica) => replica.path === VAULT_PATH);
+  const vaultDigest = async () => (await vaultReplica())?.digest;
 
   beforeAll(async () => {
     domain = await new TestDomainBuilder().withTopologyText(TOPOLOGY).withEnvironment(LOCKOUT).start();
@@ -162,5 +167,24 @@ describe('web login lockout', () => {
 
     expect(next.status).toBe(401);
     expect(again.status).toBe(401);
+  });
+
+  it('saves nothing when a reset removes nothing', async () => {
+    const before = await vaultReplica();
+
+    const cli = spawnSync(
+      process.execPath,
+      [join(__dirname, '..', 'bin', 'domsim.js'), 'totp', 'reset', 'password user/mfatest1', '--nats', domain.natsUrl, '--domain', 'renovations', '--data', domain.root],
+      { encoding: 'utf8' },
+    );
+    const after = await vaultReplica();
+
+    expect(cli.status).toBe(0);
+    expect(textOf(cli.stdout.trim().split('\n'))).toEqual([
+      'password user/mfatest1 has no TOTP items in IBM_ID_VAULT\\renovationsvault.nsf: nothing to remove, so the vault document is unchanged',
+    ]);
+    expect(before).toBeDefined();
+    expect(after?.vector).toEqual(before?.vector);
+    expect(after?.digest).toBe(before?.digest);
   });
 });
