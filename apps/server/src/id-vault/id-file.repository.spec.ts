@@ -46,6 +46,15 @@ describe('IdFileRepository', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it.each(['', '  '])('rejects the empty name %j', (name) => {
+    const error = readError(name);
+
+    expect(error.code).toBe('ID_FILE_NOT_FOUND');
+    expect(error.message).toBe(
+      `The ID file name is empty; give the name of the certifier ID file relative to the data directory ${dataDir}, e.g. mfamgmt create trustcert "*/O=mfatest1" cert.id <certifier password>`,
+    );
+  });
+
   it('rejects a directory', () => {
     expect(readError('.').code).toBe('NOT_AN_ID_FILE');
   });

@@ -18,6 +18,12 @@ export class IdFileRepository implements IdFileSource {
 
   read(name: string): Buffer {
     const dataDir = this.runtime.dataDir;
+    if (name.trim() === '') {
+      throw new MfaTrustError(
+        'ID_FILE_NOT_FOUND',
+        `The ID file name is empty; give the name of the certifier ID file relative to the data directory ${dataDir}, e.g. mfamgmt create trustcert "*/O=mfatest1" cert.id <certifier password>`,
+      );
+    }
     if (isAbsolute(name) || name.split(/[\\/]/).includes('..')) {
       throw new MfaTrustError('ID_FILE_OUTSIDE_DATA_DIRECTORY', `File ${name} is outside the data directory; copy it into ${dataDir} and give its name relative to it, e.g. cert.id`);
     }

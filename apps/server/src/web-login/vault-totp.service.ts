@@ -179,7 +179,14 @@ function canonicalUser(input: string): string {
   try {
     return canonicalize(input);
   } catch (error) {
-    if (error instanceof InvalidNameError) throw new TotpError('NOT_IN_VAULT', `"${input.slice(0, 60)}" is not a valid user name: ${error.reason}`);
+    if (error instanceof InvalidNameError) {
+      throw new TotpError('NOT_IN_VAULT', `"${input.slice(0, 60)}" is not a valid user name (${userNameReason(input, error)}); give the full name, e.g. "totp user/mfatest1"`);
+    }
     throw error;
   }
+}
+
+/** The name check's reason, worded for a user name: its own example names a server. */
+function userNameReason(input: string, error: InvalidNameError): string {
+  return input.includes('/') || input.includes('=') ? error.reason : 'a user name needs a common name and an organization';
 }
