@@ -1,10 +1,11 @@
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 
 import { Inject, Injectable } from '@nestjs/common';
 
 import { type IdFileSource, MfaTrustError } from '@domsim/id-vault';
 
+import { NotARegularFileError, readRegularFile } from '../config/regular-file';
 import type { ServerRuntime } from '../config/server-runtime';
 import { SERVER_RUNTIME } from '../tokens';
 
@@ -41,34 +42,16 @@ export class IdFileRepository implements IdFileSource {
   }
 }
 
-/**
- * Opens without blocking and checks the descriptor, not the path, so a FIFO or device
- * named as the ID file is rejected at once instead of stalling the event loop. The path
- * is already resolved by realpath, so O_NOFOLLOW only rejects a symlink swapped in since.
- */
 function readSmallFile(path: string, name: string): Buffer {
-  let descriptor: number;
   try {
-    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    // The path is already resolved by realpath, so O_NOFOLLOW only rejects a symlink swapped in since.
+    return readRegularFile(path, MAX_ID_FILE_BYTES, { noFollow: true });
   } catch (error) {
+    if (error instanceof NotARegularFileError) {
+      if (error.reason === 'not-a-file') throw new MfaTrustError('NOT_AN_ID_FILE', `${name} is not a file; give the name of a certifier ID file`);
+      throw new MfaTrustError('NOT_AN_ID_FILE', `File ${name} is ${error.size} bytes, too large for an ID file; check the file name`);
+    }
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
     throw new MfaTrustError('NOT_AN_ID_FILE', `File ${name} could not be opened (${code}); give the name of a certifier ID file in the data directory`);
-  }
-  try {
-    const stat = fstatSync(descriptor);
-    if (!stat.isFile()) throw new MfaTrustError('NOT_AN_ID_FILE', `${name} is not a file; give the name of a certifier ID file`);
-    if (stat.size > MAX_ID_FILE_BYTES) {
-      throw new MfaTrustError('NOT_AN_ID_FILE', `File ${name} is ${stat.size} bytes, too large for an ID file; check the file name`);
-    }
-    const buffer = Buffer.alloc(stat.size);
-    let filled = 0;
-    while (filled < stat.size) {
-      const count = readSync(descriptor, buffer, filled, stat.size - filled, filled);
-      if (count === 0) break;
-      filled += count;
-    }
-    return buffer.subarray(0, filled);
-  } finally {
-    closeSync(descriptor);
   }
 }
