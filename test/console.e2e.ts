@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -151,6 +151,15 @@ describe('console over NATS, HTTP and exec', () => {
     expect(reply.code).toBe('UNKNOWN_STATISTIC');
   });
 
+  it('sim totp reset gives a user name example', async () => {
+    const reply = await domain.command(SERVER1, 'sim totp reset nobody');
+
+    expect(reply.code).toBe('NOT_IN_VAULT');
+    expect(textOf(reply.lines)).toEqual([
+      '"nobody" is not a valid user name (a user name needs a common name and an organization); give the full name, e.g. "totp user/mfatest1"',
+    ]);
+  });
+
   it('help marks simulator-only commands', async () => {
     const text = textOf((await domain.command(SERVER2, 'help')).lines);
 
@@ -179,6 +188,7 @@ describe('mfamgmt create trustcert failures', () => {
     writeFileSync(join(dataDir, 'expired.id'), expired.idFile);
     const stranger = createCertifierId({ name: { units: [], organization: 'elsewhere' }, password: 'x-demo', keyBits: 1024 });
     writeFileSync(join(dataDir, 'stranger.id'), stranger.idFile);
+    execFileSync('mkfifo', [join(dataDir, 'pipe.id')]);
   });
 
   afterAll(async () => {
@@ -189,6 +199,25 @@ describe('mfamgmt create trustcert failures', () => {
     ['missing arguments', 'mfamgmt create trustcert "*/O=mfatest1"', 'MISSING_ARGUMENT', 'Missing argument <certifier ID file>. Syntax: mfamgmt create trustcert <OU or O to allow> <certifier ID file> <certifier password>'],
     ['malformed pattern', 'mfamgmt create trustcert "*/mfatest1" cert.id mfatest1-demo', 'INVALID_PATTERN', 'Invalid trust pattern "*/mfatest1": write the pattern in canonical form'],
     ['pattern without wildcard', 'mfamgmt create trustcert O=mfatest1 cert.id mfatest1-demo', 'INVALID_PATTERN', 'a trust pattern starts with "*/"'],
+    [
+      'pattern with a trailing slash',
+      'mfamgmt create trustcert "*/O=mfatest1/" cert.id mfatest1-demo',
+      'INVALID_PATTERN',
+      'Invalid trust pattern "*/O=mfatest1/": the pattern ends with "/", which leaves an empty component; remove the trailing "/", e.g. */O=mfatest1',
+    ],
+    [
+      'wildcard inside a component',
+      'mfamgmt create trustcert "*/O=mfa*" cert.id mfatest1-demo',
+      'INVALID_PATTERN',
+      'Invalid trust pattern "*/O=mfa*": component "O=mfa*" contains "*"; a wildcard may only be the whole first component (*), e.g. */O=mfatest1',
+    ],
+    [
+      'empty ID file name',
+      'mfamgmt create trustcert "*/O=mfatest1" "" mfatest1-demo',
+      'ID_FILE_NOT_FOUND',
+      'The ID file name is empty; give the name of the certifier ID file relative to the data directory',
+    ],
+    ['FIFO instead of a file', 'mfamgmt create trustcert "*/OU=x/O=mfatest1" pipe.id mfatest1-demo', 'NOT_AN_ID_FILE', 'pipe.id is not a file; give the name of a certifier ID file'],
     ['path outside the data directory', 'mfamgmt create trustcert "*/O=mfatest1" ../cert.id mfatest1-demo', 'ID_FILE_OUTSIDE_DATA_DIRECTORY', 'File ../cert.id is outside the data directory'],
     ['absolute path', 'mfamgmt create trustcert "*/O=mfatest1" /etc/passwd mfatest1-demo', 'ID_FILE_OUTSIDE_DATA_DIRECTORY', 'File /etc/passwd is outside the data directory'],
     ['not an ID file', 'mfamgmt create trustcert "*/O=mfatest1" junk.id mfatest1-demo', 'NOT_AN_ID_FILE', 'File junk.id is not a valid certifier ID file'],

@@ -1,5 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
 import { eventually, type StartedTestDomain, TestDomainBuilder } from '@domsim/testing';
 
+import { textOf } from './support/console-text';
 import { messageOf, secretOf, tokenAt, WebClient, type WebPage } from './support/web-client';
 
 jest.setTimeout(120_000);
@@ -8,7 +12,7 @@ const SERVER1 = 'server1/renovations';
 const VAULT_PATH = 'IBM_ID_VAULT\\renovationsvault.nsf';
 const LOCKED = /^This account is temporarily locked after too many failed login attempts\. Try again in 1 minute; if you did not make these attempts, tell your administrator$/;
 
-/** One vault server with TOTP, and three /mfatest1 users so each test locks its own account. */
+/** One vault server with TOTP, and four /mfatest1 users so each test locks its own account. */
 const TOPOLOGY = `
 domain: renovations
 organizations:
@@ -31,6 +35,8 @@ people:
     internetPassword: code-demo
   - name: reset user/mfatest1
     internetPassword: reset-demo
+  - name: device user/mfatest1
+    internetPassword: device-demo
 vaults:
   - name: /renovationsvault
     description: renovationsvault
@@ -40,7 +46,7 @@ vaults:
     designVersion: 12
     trust:
       - certifier: /renovations
-    users: [password user/mfatest1, code user/mfatest1, reset user/mfatest1]
+    users: [password user/mfatest1, code user/mfatest1, reset user/mfatest1, device user/mfatest1]
 totp:
   enabled: true
 `;
@@ -54,7 +60,8 @@ describe('web login lockout', () => {
 
   /** Each attempt comes from a new browser, as an attacker rotating addresses would send it. */
   const login = (username: string, password: string): Promise<WebPage> => new WebClient(base).post('/login', { username, password });
-  const vaultDigest = async () => (await domain.health(SERVER1)).replicas.find((replica) => replica.path === VAULT_PATH)?.digest;
+  const vaultReplica = async () => (await domain.health(SERVER1)).replicas.find((replica) => replica.path === VAULT_PATH);
+  const vaultDigest = async () => (await vaultReplica())?.digest;
 
   beforeAll(async () => {
     domain = await new TestDomainBuilder().withTopologyText(TOPOLOGY).withEnvironment(LOCKOUT).start();
@@ -125,6 +132,29 @@ describe('web login lockout', () => {
     expect(await vaultDigest()).toBe(before);
   });
 
+  it('locks an account after invalid codes for a new device', async () => {
+    const client = new WebClient(base);
+    const offer = await client.post('/login', { username: 'device user/mfatest1', password: 'device-demo' });
+    expect((await client.post('/login/enroll', { deviceName: 'phone1', token: tokenAt(secretOf(offer)) })).status).toBe(200);
+    expect((await client.post('/totp/devices/add', {})).html).toContain('id="enroll-form"');
+    const before = await vaultDigest();
+
+    const malformed = await client.post('/totp/devices/confirm', { deviceName: 'tablet1', token: 'abc' });
+    const codes: WebPage[] = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) codes.push(await client.post('/totp/devices/confirm', { deviceName: 'tablet1', token: '000000' }));
+    const devicesAfterLock = await client.get('/totp/devices');
+    const afterLock = await login('device user/mfatest1', 'device-demo');
+
+    expect(malformed.status).toBe(400);
+    expect(messageOf(malformed)).toBe('Code from the app must be 6 or 8 digits: enter the 6-digit code your authenticator app shows after you scanned the QR code');
+    expect(codes.map((page) => page.status)).toEqual([401, 401, 403]);
+    expect(messageOf(codes[2])).toMatch(LOCKED);
+    expect(devicesAfterLock.status).toBe(401);
+    expect(afterLock.status).toBe(403);
+    expect(messageOf(afterLock)).toMatch(LOCKED);
+    expect(await vaultDigest()).toBe(before);
+  });
+
   it('clears the count after a complete login', async () => {
     await login('reset user/mfatest1', 'wrong-1');
     await login('reset user/mfatest1', 'wrong-2');
@@ -137,5 +167,24 @@ describe('web login lockout', () => {
 
     expect(next.status).toBe(401);
     expect(again.status).toBe(401);
+  });
+
+  it('saves nothing when a reset removes nothing', async () => {
+    const before = await vaultReplica();
+
+    const cli = spawnSync(
+      process.execPath,
+      [join(__dirname, '..', 'bin', 'domsim.js'), 'totp', 'reset', 'password user/mfatest1', '--nats', domain.natsUrl, '--domain', 'renovations', '--data', domain.root],
+      { encoding: 'utf8' },
+    );
+    const after = await vaultReplica();
+
+    expect(cli.status).toBe(0);
+    expect(textOf(cli.stdout.trim().split('\n'))).toEqual([
+      'password user/mfatest1 has no TOTP items in IBM_ID_VAULT\\renovationsvault.nsf: nothing to remove, so the vault document is unchanged',
+    ]);
+    expect(before).toBeDefined();
+    expect(after?.vector).toEqual(before?.vector);
+    expect(after?.digest).toBe(before?.digest);
   });
 });

@@ -110,6 +110,12 @@ describe('MFA trust flow across three server processes', () => {
     ['missing file', 'mfamgmt create trustcert "*/O=mfatest1" missing.id mfatest1-demo', 'ID_FILE_NOT_FOUND', 'File missing.id was not found in the data directory'],
     ['pattern outside the certifier', 'mfamgmt create trustcert "*/O=renovations" cert.id mfatest1-demo', 'CERTIFIER_DOES_NOT_COVER', 'Certifier /mfatest1 cannot grant trust for */O=renovations'],
     ['certificate already present', TRUST_COMMAND, 'CERTIFICATE_EXISTS', 'A Multi-Factor Authentication Certificate for */O=mfatest1 already exists'],
+    [
+      'certificate present under another case',
+      'mfamgmt create trustcert "*/o=MFATEST1" cert.id mfatest1-demo',
+      'CERTIFICATE_EXISTS',
+      'A Multi-Factor Authentication Certificate for */O=mfatest1 already exists',
+    ],
   ])('refuses a %s', async (_case, command, code, message) => {
     const before = await domain.health(SERVER1);
 

@@ -217,7 +217,7 @@ describe('planMfaTrust', () => {
 
   it.each([
     ['*/O=mfatest1', '*/O=mfatest1'],
-    ['*/o=MFATEST1', '*/O=MFATEST1'],
+    ['*/o=MFATEST1', '*/O=mfatest1'],
   ])('rejects %s once a certificate exists', (pattern, shown) => {
     savePlan(names, planMfaTrust(request, dataDirectory));
 

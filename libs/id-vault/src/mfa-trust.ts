@@ -152,7 +152,7 @@ function assertNoCertificateYet(request: MfaTrustRequest, vault: VaultDocument, 
   if (existing !== undefined) {
     throw new MfaTrustError(
       'CERTIFICATE_EXISTS',
-      `A Multi-Factor Authentication Certificate for ${formatPatternCanonical(pattern)} already exists (issued by ${displayName(existing.issuedBy)} to ${displayName(vault.vaultName)} on ${displayDate(existing.issued.toISOString())}); delete it from the Certificates view to issue a new one`,
+      `A Multi-Factor Authentication Certificate for ${existing.pattern} already exists (issued by ${displayName(existing.issuedBy)} to ${displayName(vault.vaultName)} on ${displayDate(existing.issued.toISOString())}); delete it from the Certificates view to issue a new one`,
     );
   }
 }

@@ -52,6 +52,7 @@ export { decryptFromVault, encryptForVault, newVaultKeyFile, parseVaultKeyFile, 
 export {
   EMPTY_TOTP_RECORD,
   findVaultUser,
+  hasTotpItems,
   newVaultUserItems,
   readTotpRecord,
   type TotpDevice,

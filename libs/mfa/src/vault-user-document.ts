@@ -1,4 +1,4 @@
-import { deriveUnid, Forms, type Items, type Note, type ReplicaState, textItem, textListItem } from '@domsim/directory';
+import { deriveUnid, Forms, type ItemValue, type Items, type Note, type ReplicaState, textItem, textListItem } from '@domsim/directory';
 import { nameKey, tryNameKey } from '@domsim/names';
 
 import { TotpError } from './errors';
@@ -81,6 +81,15 @@ export function readTotpRecord(note: Note): TotpRecord {
     scratchSalt: textItem(note.items, VaultUserItems.ScratchSalt),
     scratchHashes: textListItem(note.items, VaultUserItems.ScratchCodes),
   };
+}
+
+/** True when any TOTP item of the document has a value, even one that `readTotpRecord` rejects as damaged. */
+export function hasTotpItems(items: Items): boolean {
+  return Object.entries(items).some(([name, value]) => TOTP_ITEM_NAMES.has(name.toLowerCase()) && !isEmptyValue(value));
+}
+
+function isEmptyValue(value: ItemValue): boolean {
+  return Array.isArray(value) ? value.length === 0 : value === '';
 }
 
 /** The document's items with its TOTP items replaced by `record`; other items stay as they are. */

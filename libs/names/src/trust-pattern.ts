@@ -16,11 +16,28 @@ export function parseTrustPattern(input: string): TrustPattern {
   }
   const rest = text.slice(2);
   const components = rest.split('/');
+  assertNoEmptyComponent(input, rest, components);
+  const wildcard = components.find((component) => component.includes('*'));
+  if (wildcard !== undefined) {
+    throw new InvalidNameError(input, `component "${wildcard}" contains "*"; a wildcard may only be the whole first component (*), e.g. */O=mfatest1`);
+  }
   if (components.some((component) => !component.includes('='))) {
     throw new InvalidNameError(input, 'write the pattern in canonical form, e.g. */O=mfatest1 or */OU=sales/O=renovations');
   }
   const scope = parseName(`/${rest}`);
   return { scope };
+}
+
+function assertNoEmptyComponent(input: string, rest: string, components: readonly string[]): void {
+  if (rest === '') {
+    throw new InvalidNameError(input, 'the pattern names no organization after "*/"; add it, e.g. */O=mfatest1 or */OU=sales/O=renovations');
+  }
+  if (components[components.length - 1] === '') {
+    throw new InvalidNameError(input, 'the pattern ends with "/", which leaves an empty component; remove the trailing "/", e.g. */O=mfatest1');
+  }
+  if (components.includes('')) {
+    throw new InvalidNameError(input, 'the pattern has an empty component between two "/"; remove the extra "/", e.g. */OU=sales/O=mfatest1');
+  }
 }
 
 export function formatPatternCanonical(pattern: TrustPattern): string {

@@ -1,10 +1,11 @@
-import { openSync, closeSync, fstatSync, readSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 
 import { Inject, Injectable } from '@nestjs/common';
 
 import { type IdFileSource, MfaTrustError } from '@domsim/id-vault';
 
+import { NotARegularFileError, readRegularFile } from '../config/regular-file';
 import type { ServerRuntime } from '../config/server-runtime';
 import { SERVER_RUNTIME } from '../tokens';
 
@@ -18,6 +19,12 @@ export class IdFileRepository implements IdFileSource {
 
   read(name: string): Buffer {
     const dataDir = this.runtime.dataDir;
+    if (name.trim() === '') {
+      throw new MfaTrustError(
+        'ID_FILE_NOT_FOUND',
+        `The ID file name is empty; give the name of the certifier ID file relative to the data directory ${dataDir}, e.g. mfamgmt create trustcert "*/O=mfatest1" cert.id <certifier password>`,
+      );
+    }
     if (isAbsolute(name) || name.split(/[\\/]/).includes('..')) {
       throw new MfaTrustError('ID_FILE_OUTSIDE_DATA_DIRECTORY', `File ${name} is outside the data directory; copy it into ${dataDir} and give its name relative to it, e.g. cert.id`);
     }
@@ -36,17 +43,15 @@ export class IdFileRepository implements IdFileSource {
 }
 
 function readSmallFile(path: string, name: string): Buffer {
-  const descriptor = openSync(path, 'r');
   try {
-    const stat = fstatSync(descriptor);
-    if (!stat.isFile()) throw new MfaTrustError('NOT_AN_ID_FILE', `${name} is not a file; give the name of a certifier ID file`);
-    if (stat.size > MAX_ID_FILE_BYTES) {
-      throw new MfaTrustError('NOT_AN_ID_FILE', `File ${name} is ${stat.size} bytes, too large for an ID file; check the file name`);
+    // The path is already resolved by realpath, so O_NOFOLLOW only rejects a symlink swapped in since.
+    return readRegularFile(path, MAX_ID_FILE_BYTES, { noFollow: true });
+  } catch (error) {
+    if (error instanceof NotARegularFileError) {
+      if (error.reason === 'not-a-file') throw new MfaTrustError('NOT_AN_ID_FILE', `${name} is not a file; give the name of a certifier ID file`);
+      throw new MfaTrustError('NOT_AN_ID_FILE', `File ${name} is ${error.size} bytes, too large for an ID file; check the file name`);
     }
-    const buffer = Buffer.alloc(stat.size);
-    readSync(descriptor, buffer, 0, stat.size, 0);
-    return buffer;
-  } finally {
-    closeSync(descriptor);
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new MfaTrustError('NOT_AN_ID_FILE', `File ${name} could not be opened (${code}); give the name of a certifier ID file in the data directory`);
   }
 }

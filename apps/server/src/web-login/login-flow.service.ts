@@ -135,7 +135,13 @@ export class LoginFlowService {
     const enrollment = session.enrollment;
     if (enrollment === undefined) throw new WebLoginError('INVALID_FORM', 400, 'No device is being added; choose Add a device first');
     const device = validateDeviceName(deviceName);
-    const result = await this.vaults.run(this.vaultOfSession(session), { operation: 'confirm', user: session.user, device, secret: enrollment.secret, token });
+    const wellFormed = readCode(token, 'Code from the app', 'the 6-digit code your authenticator app shows after you scanned the QR code');
+    const account = this.people.accountOf(session.user);
+    this.assertUnlocked(account);
+
+    const result = await this.countingSessionFailures(session, account, () =>
+      this.vaults.run(this.vaultOfSession(session), { operation: 'confirm', user: session.user, device, secret: enrollment.secret, token: wellFormed }),
+    );
     session.enrollment = undefined;
     return result.scratchCodes;
   }
@@ -222,7 +228,7 @@ export class LoginFlowService {
     try {
       return await action();
     } catch (error) {
-      if (error instanceof TotpError && (error.code === 'INVALID_TOKEN' || error.code === 'TOKEN_ALREADY_USED')) {
+      if (isRejectedCode(error)) {
         try {
           this.countFailure(this.people.accountOf(transaction.user), 'invalid TOTP codes');
         } catch (locked) {
@@ -239,6 +245,31 @@ export class LoginFlowService {
       throw error;
     }
   }
+
+  /**
+   * Counts codes rejected while a logged-in user adds a device against the account's
+   * lockout, as login codes count. The failure that locks the account also ends the session.
+   */
+  private async countingSessionFailures<T>(session: WebSession, account: string, action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      if (isRejectedCode(error)) {
+        try {
+          this.countFailure(account, 'invalid TOTP codes');
+        } catch (locked) {
+          this.sessions.endSession(session.id);
+          this.logger.warn(`Ended the web session of ${abbreviate(session.user)} after invalid codes for a new device locked the account`);
+          throw locked;
+        }
+      }
+      throw error;
+    }
+  }
+}
+
+function isRejectedCode(error: unknown): boolean {
+  return error instanceof TotpError && (error.code === 'INVALID_TOKEN' || error.code === 'TOKEN_ALREADY_USED');
 }
 
 /**

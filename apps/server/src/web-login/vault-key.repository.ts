@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 import { Inject, Injectable } from '@nestjs/common';
@@ -6,8 +5,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { parseVaultKeyFile, TotpError, type VaultKey, vaultKeyFile } from '@domsim/mfa';
 import { displayName } from '@domsim/directory';
 
+import { readRegularFile } from '../config/regular-file';
 import type { ServerRuntime } from '../config/server-runtime';
 import { SERVER_RUNTIME } from '../tokens';
+
+/** A vault key file holds a key and a PEM key pair, a few KiB; anything larger is not one. */
+const MAX_VAULT_KEY_BYTES = 64 * 1024;
 
 /** Reads vault key files from the data directory, once per vault. */
 @Injectable()
@@ -28,7 +31,7 @@ export class VaultKeyRepository {
 
     let key: VaultKey;
     try {
-      key = parseVaultKeyFile(readFileSync(join(this.runtime.dataDir, file), 'utf8'));
+      key = parseVaultKeyFile(readRegularFile(join(this.runtime.dataDir, file), MAX_VAULT_KEY_BYTES, { noFollow: false }).toString('utf8'));
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing' : `cannot be read (${(error as Error).message.split('\n')[0]})`;
       throw new TotpError(

@@ -6,6 +6,7 @@ import {
   checkTotpGate,
   confirmEnrollment,
   EMPTY_TOTP_RECORD,
+  hasTotpItems,
   offerEnrollment,
   readTotpRecord,
   readTotpSettings,
@@ -110,7 +111,8 @@ export class VaultTotpService {
 
   /**
    * Deletes all TOTP items of a user in every vault this server hosts, like Domino's
-   * "Reset TOTP Items"; the user enrolls again at the next login. No gate applies.
+   * "Reset TOTP Items"; the user enrolls again at the next login. No gate applies. A user
+   * without TOTP items gets no new revision, so replicas and digests stay as they are.
    *
    * @throws TotpError VAULT_NOT_HOSTED on a server without a vault, NOT_IN_VAULT for an unknown user.
    */
@@ -126,6 +128,10 @@ export class VaultTotpService {
     for (const replica of replicas) {
       const note = this.users.find(replica, user);
       if (note === undefined) continue;
+      if (!hasTotpItems(note.items)) {
+        lines.push(`${abbreviate(user)} has no TOTP items in ${replica.info.path}: nothing to remove, so the vault document is unchanged`);
+        continue;
+      }
       const record = readTotpRecordOrEmpty(note);
       this.users.saveTotpRecord(replica, note, EMPTY_TOTP_RECORD);
       this.logger.log(`Reset the TOTP items of ${abbreviate(user)} in ${replica.info.path}`);
@@ -173,7 +179,14 @@ function canonicalUser(input: string): string {
   try {
     return canonicalize(input);
   } catch (error) {
-    if (error instanceof InvalidNameError) throw new TotpError('NOT_IN_VAULT', `"${input.slice(0, 60)}" is not a valid user name: ${error.reason}`);
+    if (error instanceof InvalidNameError) {
+      throw new TotpError('NOT_IN_VAULT', `"${input.slice(0, 60)}" is not a valid user name (${userNameReason(input, error)}); give the full name, e.g. "totp user/mfatest1"`);
+    }
     throw error;
   }
+}
+
+/** The name check's reason, worded for a user name: its own example names a server. */
+function userNameReason(input: string, error: InvalidNameError): string {
+  return input.includes('/') || input.includes('=') ? error.reason : 'a user name needs a common name and an organization';
 }
