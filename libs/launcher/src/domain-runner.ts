@@ -255,14 +255,14 @@ function startServer(name: string, dataDir: string, natsUrl: string, options: St
   return { name, dataDir, natsUrl, pid: child.pid ?? -1, process: child, outputTail: () => recent.join('\n') };
 }
 
-/** A promise that rejects when `child` exits, and a way to stop watching. */
+/** Watches `child` for an early exit: returns a promise that rejects when it exits, and a function that stops watching. */
 function watchExit(child: ChildProcess, what: string, timeoutMs: number, outputTail: () => string): { exited: Promise<never>; dispose: () => void } {
   let onExit: ((code: number | null, signal: NodeJS.Signals | null) => void) | undefined;
   const exited = new Promise<never>((_resolve, reject) => {
     onExit = (code, signal) => reject(new StartTimeoutError(what, timeoutMs, `the process exited (${signal ?? `code ${code}`}) before it answered:\n${outputTail()}`));
     child.once('exit', onExit);
   });
-  // Nobody awaits `exited` once the servers answered; keep its later rejection unhandled-safe.
+  // Once the servers respond, `exited` is no longer awaited, so a later rejection must not count as unhandled.
   exited.catch(() => undefined);
   return { exited, dispose: () => onExit !== undefined && child.off('exit', onExit) };
 }

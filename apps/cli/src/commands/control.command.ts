@@ -79,7 +79,7 @@ async function controlHostedServer(action: ServerAction, name: string, hostPid: 
   const { client } = await connectToDomain({ data });
   try {
     const reply = await client.runCommand(name, `sim server ${action} ${name}`, 5_000).catch((error: unknown) => {
-      throw new CliError(`${abbreviate(name)} is not running, or its console did not answer: ${(error as Error).message}`, ExitCode.Usage);
+      throw new CliError(`${abbreviate(name)} is not running, or its console did not respond: ${(error as Error).message}`, ExitCode.Usage);
     });
     if (!reply.ok) throw new CliError(`${abbreviate(name)} did not accept ${action}: ${reply.lines.join(' ')}`);
     await waitUntilSilent(client, name, 15_000);
@@ -91,7 +91,7 @@ async function controlHostedServer(action: ServerAction, name: string, hostPid: 
   return ExitCode.Ok;
 }
 
-/** Waits until `server` no longer answers health requests. */
+/** Waits until `server` stops responding to health requests. */
 async function waitUntilSilent(client: { health(server: string, timeoutMs?: number): Promise<unknown> }, server: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -102,7 +102,7 @@ async function waitUntilSilent(client: { health(server: string, timeoutMs?: numb
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new CliError(`${abbreviate(server)} still answers ${timeoutMs / 1000} s after it was asked to stop`);
+  throw new CliError(`${abbreviate(server)} still responds ${timeoutMs / 1000} s after it was asked to stop`);
 }
 
 /**
