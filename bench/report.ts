@@ -15,7 +15,7 @@ export interface Result {
    */
   readonly target?: { readonly value: number; readonly better: 'lower' | 'higher'; readonly maxFloorRatio?: number };
   readonly note?: string;
-  /** Which explanation of the bench's BOUNDS applies when the target is missed; by default the suite's first word. */
+  /** Key of the explanation in the bench's BOUNDS that applies when the target is missed; by default the suite's first word. */
   readonly bound?: string;
 }
 
@@ -56,7 +56,7 @@ function floorRatio(result: Result): number | undefined {
   return result.floor === undefined || result.floor.value === 0 ? undefined : result.value / result.floor.value;
 }
 
-/** Whether the result misses its target: its value, or its ratio to the floor where the target sets one. */
+/** Returns true when the result misses its target: its value, or its ratio to the floor where the target sets one. */
 export function isMissed(result: Result): boolean {
   if (result.target === undefined) return false;
   const valueMet = result.target.better === 'lower' ? result.value <= result.target.value : result.value >= result.target.value;

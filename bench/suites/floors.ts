@@ -142,7 +142,7 @@ export async function measureFloors(): Promise<{ floors: Floors; results: Result
   }
 }
 
-/** Code of the neighbour thread: it appends to its own log, one revision a transaction, until told to stop. */
+/** Code of the neighbour thread: it appends to its own log, one revision a transaction, until the main thread sets the stop flag. */
 const NEIGHBOUR = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { SqliteEventLog } = require(workerData.eventLogModule);
@@ -160,8 +160,8 @@ log.close();
 
 /**
  * Times single appends to `log` while a worker thread appends to another log in the same
- * directory. Servers of one domain on one machine share a disk, so two receivers storing a
- * pushed revision at once each wait for the other's fsync; this floor shows what that costs.
+ * directory. Servers of one domain on one machine share a disk, and two receivers store each
+ * pushed revision at the same moment, so this floor shows whether their fsyncs slow each other.
  */
 async function measureContendedAppends(log: SqliteEventLog<Revision>, neighbourPath: string, lastCounter: number): Promise<number[]> {
   const stop = new SharedArrayBuffer(4);
